@@ -1,0 +1,33 @@
+"""graphc: a symbolic computational-graph compiler to C.
+
+Build a static graph of tensor operations in Python, differentiate it, and run it
+(the NumPy reference interpreter today; compiled C through cffi next). See API.md.
+"""
+from . import dsl as _dsl  # noqa: F401  (installs the Tensor operators)
+from . import linalg
+from .dtypes import float32, float64
+from .errors import CompileError, GraphcError, MemoryBudgetError, ShapeError
+from .interp import evaluate
+from .ir import Tensor
+from .dsl import trace
+from .ops.core import cast, const, var
+from .ops.elementwise import (abs_ as abs, clip, cos, exp, expm1, log, log1p, maximum, minimum,
+                              power, relu, sigmoid, sign, sin, softplus, sqrt, square,
+                              stop_gradient, tan, tanh, where)
+from .ops.linalg import dot, matmul, outer
+from .ops.reduce import logsumexp, max, mean, min, prod, softmax, sum
+from .ops.shape import (broadcast_to, concatenate, expand_dims, reshape, squeeze, stack,
+                        transpose)
+from .printing import format, to_dot
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CompileError", "GraphcError", "MemoryBudgetError", "ShapeError", "Tensor",
+    "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
+    "exp", "expand_dims", "expm1", "float32", "float64", "format", "linalg", "log", "log1p",
+    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
+    "prod", "relu", "reshape", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
+    "square", "squeeze", "stack", "stop_gradient", "sum", "tan", "tanh", "to_dot", "trace",
+    "transpose", "var", "where",
+]

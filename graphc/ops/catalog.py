@@ -1,0 +1,210 @@
+"""The table the op tests are generated from: every public op of API.md §1 (and every
+primitive) with its NumPy counterpart, the domain its inputs are drawn from, and the
+input shapes to try. Adding an op means adding a row here; a test checks that every
+registered primitive is reached by some row.
+
+Domains: "real" (normal), "positive" (0.5..2), "unit" (-0.9..0.9), "nonzero" (|x| in
+0.5..2), "bool", "matrix" (well conditioned: random + n·I), "spd" (symmetric positive
+definite), "distinct" (a permutation-scaled grid: no ties, for max/min).
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import elementwise as ew, linalg, reduce, shape
+
+
+@dataclass(frozen=True)
+class OpCase:
+    name: str
+    fn: object                     # graphc: tensors -> tensor (or tuple)
+    reference: object              # NumPy: arrays -> array (or tuple)
+    domains: tuple                 # one per input
+    shapes: tuple                  # one shape per input
+    broadcast: bool = False        # also try NumPy broadcasting shape sets
+    differentiable: tuple = None   # indices of inputs to differentiate (default: float inputs)
+    order2: bool = True            # second derivatives are smooth at random points
+    tol32: float = 1e-5
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def diff_inputs(self):
+        if self.differentiable is not None:
+            return self.differentiable
+        return tuple(i for i, d in enumerate(self.domains) if d != "bool")
+
+
+def _np_sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _np_softmax(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _np_logsumexp(x, axis=None, keepdims=False):
+    m = np.max(x, axis=axis, keepdims=True)
+    y = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return y if keepdims else np.squeeze(y, axis=axis) if axis is not None else y.reshape(())
+
+
+def _np_svd(a):
+    return linalg._ref_svd(a, False)   # NumPy's SVD with graphc's sign convention
+
+
+U = ("unit",)
+R = ("real",)
+P = ("positive",)
+M34 = (3, 4)
+
+CASES = [
+    # elementwise, unary
+    OpCase("exp", ew.exp, np.exp, R, (M34,)),
+    OpCase("log", ew.log, np.log, P, (M34,)),
+    OpCase("sqrt", ew.sqrt, np.sqrt, P, (M34,)),
+    OpCase("sin", ew.sin, np.sin, R, (M34,)),
+    OpCase("cos", ew.cos, np.cos, R, (M34,)),
+    OpCase("tan", ew.tan, np.tan, U, (M34,)),
+    OpCase("tanh", ew.tanh, np.tanh, R, (M34,)),
+    OpCase("sigmoid", ew.sigmoid, _np_sigmoid, R, (M34,)),
+    OpCase("relu", ew.relu, lambda x: np.maximum(x, 0), ("nonzero",), (M34,)),
+    OpCase("abs", ew.abs_, np.abs, ("nonzero",), (M34,)),
+    OpCase("sign", ew.sign, np.sign, ("nonzero",), (M34,)),
+    OpCase("square", ew.square, np.square, R, (M34,)),
+    OpCase("log1p", ew.log1p, np.log1p, P, (M34,)),
+    OpCase("expm1", ew.expm1, np.expm1, R, (M34,)),
+    OpCase("softplus", ew.softplus, lambda x: np.logaddexp(x, 0), R, (M34,)),
+    OpCase("neg", lambda x: -x, np.negative, R, (M34,)),
+    OpCase("abs()", lambda x: abs(x), np.abs, ("nonzero",), (M34,)),
+    OpCase("stop_gradient", ew.stop_gradient, lambda x: x, R, (M34,), differentiable=()),
+    OpCase("astype", lambda x: ew.astype(x, "float32"), lambda x: x.astype(np.float32), R, (M34,),
+           tol32=1e-7),
+    OpCase("clip", lambda x: ew.clip(x, -0.5, 0.7), lambda x: np.clip(x, -0.5, 0.7), R, (M34,)),
+    # elementwise, binary and ternary
+    OpCase("add", lambda x, y: x + y, np.add, R * 2, (M34, M34), broadcast=True),
+    OpCase("sub", lambda x, y: x - y, np.subtract, R * 2, (M34, M34), broadcast=True),
+    OpCase("mul", lambda x, y: x * y, np.multiply, R * 2, (M34, M34), broadcast=True),
+    OpCase("div", lambda x, y: x / y, np.divide, ("real", "nonzero"), (M34, M34), broadcast=True),
+    OpCase("pow", lambda x, y: x ** y, np.power, ("positive", "real"), (M34, M34), broadcast=True),
+    OpCase("power", ew.power, np.power, ("positive", "real"), (M34, M34), broadcast=True),
+    OpCase("pow2", lambda x: x ** 2, lambda x: x ** 2, R, (M34,)),
+    OpCase("rpow", lambda x: 2.0 ** x, lambda x: 2.0 ** x, R, (M34,)),
+    OpCase("radd", lambda x: 1.5 + x, lambda x: 1.5 + x, R, (M34,)),
+    OpCase("rsub", lambda x: 1.5 - x, lambda x: 1.5 - x, R, (M34,)),
+    OpCase("rdiv", lambda x: 1.5 / x, lambda x: 1.5 / x, ("nonzero",), (M34,)),
+    OpCase("maximum", ew.maximum, np.maximum, R * 2, (M34, M34), broadcast=True),
+    OpCase("minimum", ew.minimum, np.minimum, R * 2, (M34, M34), broadcast=True),
+    OpCase("where", ew.where, np.where, ("bool", "real", "real"), (M34, M34, M34), broadcast=True),
+    OpCase("lt", lambda x, y: x < y, np.less, R * 2, (M34, M34), broadcast=True, differentiable=()),
+    OpCase("le", lambda x, y: x <= y, np.less_equal, R * 2, (M34, M34), broadcast=True, differentiable=()),
+    OpCase("gt", lambda x, y: x > y, np.greater, R * 2, (M34, M34), broadcast=True, differentiable=()),
+    OpCase("ge", lambda x, y: x >= y, np.greater_equal, R * 2, (M34, M34), broadcast=True,
+           differentiable=()),
+    OpCase("eq", lambda x, y: x == y, np.equal, R * 2, (M34, M34), broadcast=True, differentiable=()),
+    OpCase("ne", lambda x, y: x != y, np.not_equal, R * 2, (M34, M34), broadcast=True, differentiable=()),
+    OpCase("mask_mul", lambda x, y: (x > 0) * y, lambda x, y: (x > 0) * y, ("nonzero", "real"),
+           (M34, M34), differentiable=(1,)),
+    # reductions
+    OpCase("sum", reduce.sum, np.sum, R, ((3, 4, 5),)),
+    OpCase("sum_axis", lambda x: reduce.sum(x, axis=1), lambda x: np.sum(x, axis=1), R, ((3, 4, 5),)),
+    OpCase("sum_axes_keepdims", lambda x: reduce.sum(x, axis=(0, 2), keepdims=True),
+           lambda x: np.sum(x, axis=(0, 2), keepdims=True), R, ((3, 4, 5),)),
+    OpCase("method_sum", lambda x: x.sum(axis=-1), lambda x: x.sum(axis=-1), R, (M34,)),
+    OpCase("mean", lambda x: reduce.mean(x, axis=0), lambda x: np.mean(x, axis=0), R, (M34,)),
+    OpCase("mean_all", reduce.mean, np.mean, R, (M34,)),
+    OpCase("max", lambda x: reduce.max(x, axis=1), lambda x: np.max(x, axis=1), ("distinct",), (M34,)),
+    OpCase("max_all_keepdims", lambda x: reduce.max(x, keepdims=True),
+           lambda x: np.max(x, keepdims=True), ("distinct",), (M34,)),
+    OpCase("min", lambda x: reduce.min(x, axis=0), lambda x: np.min(x, axis=0), ("distinct",), (M34,)),
+    OpCase("prod", lambda x: reduce.prod(x, axis=1), lambda x: np.prod(x, axis=1), ("nonzero",), (M34,)),
+    OpCase("prod_all", reduce.prod, np.prod, ("nonzero",), ((2, 3),)),
+    OpCase("logsumexp", lambda x: reduce.logsumexp(x, axis=1), lambda x: _np_logsumexp(x, axis=1),
+           R, (M34,)),
+    OpCase("logsumexp_all", reduce.logsumexp, _np_logsumexp, R, (M34,)),
+    OpCase("softmax", reduce.softmax, _np_softmax, R, (M34,)),
+    OpCase("softmax_axis0", lambda x: reduce.softmax(x, axis=0), lambda x: _np_softmax(x, axis=0),
+           R, (M34,)),
+    # shape
+    OpCase("reshape", lambda x: shape.reshape(x, (4, 3)), lambda x: np.reshape(x, (4, 3)), R, (M34,)),
+    OpCase("reshape_method", lambda x: x.reshape(2, -1), lambda x: x.reshape(2, -1), R, (M34,)),
+    OpCase("transpose", shape.transpose, np.transpose, R, ((2, 3, 4),)),
+    OpCase("transpose_axes", lambda x: shape.transpose(x, (1, 0, 2)),
+           lambda x: np.transpose(x, (1, 0, 2)), R, ((2, 3, 4),)),
+    OpCase(".T", lambda x: x.T, lambda x: x.T, R, (M34,)),
+    OpCase("broadcast_to", lambda x: shape.broadcast_to(x, (2, 3, 4)),
+           lambda x: np.broadcast_to(x, (2, 3, 4)), R, ((3, 1),)),
+    OpCase("concatenate", lambda x, y: shape.concatenate([x, y], axis=1),
+           lambda x, y: np.concatenate([x, y], axis=1), R * 2, ((3, 2), (3, 4))),
+    OpCase("stack", lambda x, y: shape.stack([x, y], axis=1),
+           lambda x, y: np.stack([x, y], axis=1), R * 2, (M34, M34)),
+    OpCase("expand_dims", lambda x: shape.expand_dims(x, 1), lambda x: np.expand_dims(x, 1), R, (M34,)),
+    OpCase("squeeze", shape.squeeze, np.squeeze, R, ((3, 1, 4, 1),)),
+    OpCase("getitem", lambda x: x[1, 1:3], lambda x: x[1, 1:3], R, ((3, 4, 5),)),
+    OpCase("getitem_step", lambda x: x[::2, ::-1], lambda x: x[::2, ::-1], R, ((5, 4),)),
+    OpCase("getitem_ellipsis_none", lambda x: x[..., None, -1], lambda x: x[..., None, -1], R,
+           ((3, 4, 5),)),
+    OpCase("pad", lambda x: shape.pad_zeros(x, (1, 0), (2, 1), (1, 0)),
+           lambda x: _np_pad_interior(x, (1, 0), (2, 1), (1, 0)), R, ((3, 4),)),
+    # linear algebra
+    OpCase("matmul", lambda a, b: a @ b, np.matmul, R * 2, ((3, 4), (4, 5))),
+    OpCase("matmul_batched", linalg.matmul, np.matmul, R * 2, ((2, 1, 3, 4), (3, 4, 2))),
+    OpCase("matmul_vec", linalg.matmul, np.matmul, R * 2, ((4,), (4, 5))),
+    OpCase("matvec", linalg.matmul, np.matmul, R * 2, ((3, 4), (4,))),
+    OpCase("rmatmul", lambda b: np.ones((2, 3)) @ b, lambda b: np.ones((2, 3)) @ b, R, ((3, 4),)),
+    OpCase("dot", linalg.dot, np.dot, R * 2, ((4,), (4,))),
+    OpCase("dot_nd", linalg.dot, np.dot, R * 2, ((2, 3), (4, 3, 5))),
+    OpCase("outer", linalg.outer, np.outer, R * 2, ((3,), (4,))),
+    OpCase("solve", linalg.solve, np.linalg.solve, ("matrix", "real"), ((4, 4), (4, 2))),
+    OpCase("solve_vec", linalg.solve, np.linalg.solve, ("matrix", "real"), ((4, 4), (4,))),
+    OpCase("inv", linalg.inv, np.linalg.inv, ("matrix",), ((4, 4),)),
+    OpCase("det", linalg.det, np.linalg.det, ("matrix",), ((4, 4),)),
+    OpCase("slogdet", linalg.slogdet, np.linalg.slogdet, ("matrix",), ((2, 4, 4),)),
+    OpCase("cholesky", linalg.cholesky, np.linalg.cholesky, ("spd",), ((4, 4),)),
+    OpCase("svdvals", linalg.svdvals, lambda a: np.linalg.svd(a, compute_uv=False), R, ((5, 3),),
+           tol32=1e-4),
+    OpCase("svd_tall", linalg.svd, _np_svd, R, ((5, 3),), tol32=1e-4),
+    OpCase("svd_wide", linalg.svd, _np_svd, R, ((3, 5),), tol32=1e-4),
+    OpCase("norm", linalg.norm, np.linalg.norm, R, ((5,),)),
+    OpCase("norm_fro", linalg.norm, np.linalg.norm, R, (M34,)),
+    OpCase("norm_1", lambda x: linalg.norm(x, 1), lambda x: np.linalg.norm(x, 1), ("nonzero",), ((5,),)),
+    OpCase("norm_inf", lambda x: linalg.norm(x, np.inf), lambda x: np.linalg.norm(x, np.inf),
+           ("distinct",), ((5,),)),
+    OpCase("norm_3", lambda x: linalg.norm(x, 3), lambda x: np.linalg.norm(x, 3), ("nonzero",), ((5,),)),
+]
+
+BROADCAST_SHAPES = {
+    2: [((3, 1), (1, 4)), ((), (3, 4)), ((3, 4), ()), ((4,), (3, 4)), ((2, 1, 4), (3, 1))],
+    3: [((3, 1), (1, 4), ()), ((), (3, 4), (4,)), ((3, 4), (3, 1), (1, 4))],
+}
+
+
+def _np_pad_interior(x, lo, hi, interior):
+    return shape._ref_pad(x, lo, hi, interior)
+
+
+def sample(domain, shape_, rng, dtype=np.float64):
+    """A random array from `domain` (see the module docstring)."""
+    if domain == "real":
+        x = rng.standard_normal(shape_)
+    elif domain == "positive":
+        x = rng.uniform(0.5, 2.0, shape_)
+    elif domain == "unit":
+        x = rng.uniform(-0.9, 0.9, shape_)
+    elif domain == "nonzero":
+        x = rng.choice([-1.0, 1.0], shape_) * rng.uniform(0.5, 2.0, shape_)
+    elif domain == "bool":
+        return rng.random(shape_) < 0.5
+    elif domain == "distinct":
+        n = int(np.prod(shape_, dtype=np.int64))
+        x = (rng.permutation(n) - n / 2).reshape(shape_) * 0.37 + 0.01
+    elif domain == "matrix":
+        n = shape_[-1]
+        x = rng.standard_normal(shape_) + n * np.eye(n)
+    elif domain == "spd":
+        n = shape_[-1]
+        a = rng.standard_normal(shape_)
+        x = a @ np.swapaxes(a, -1, -2) + n * np.eye(n)
+    else:
+        raise ValueError(f"unknown domain {domain!r}")
+    return np.asarray(x, dtype=dtype)

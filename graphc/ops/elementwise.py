@@ -1,0 +1,181 @@
+"""Elementwise primitives: NumPy broadcasting, one dtype in (the wrappers promote), and
+derivative rules. An elementwise Jacobian is diagonal, so one rule per input,
+`rule(g, out, *inputs)` -> g times the partial derivative, serves as both the JVP and
+the VJP rule (the drivers broadcast tangents and unbroadcast cotangents).
+"""
+import numpy as np
+
+from .. import dtypes
+from .core import Primitive, broadcast_shapes, lift, lift_promoted, require_float, same_dtype, cast
+
+
+def _infer_float(name):
+    def infer(*xs):
+        require_float(name, *xs)
+        dtype = same_dtype(name, *xs)
+        return broadcast_shapes(name, *(x.shape for x in xs)), dtype
+    return infer
+
+
+def _infer_compare(name):
+    def infer(x, y):
+        dtype = same_dtype(name, x, y)
+        del dtype
+        return broadcast_shapes(name, x.shape, y.shape), dtypes.bool_
+    return infer
+
+
+def _errstate(ref):
+    def quiet(*args, **attrs):
+        with np.errstate(all="ignore"):
+            return ref(*args, **attrs)
+    return quiet
+
+
+def elementwise(name, ref, rules, nin, doc):
+    """Define an elementwise float primitive and return (primitive, public function)."""
+    prim = Primitive(name, nin=nin, infer=_infer_float(name), ref=_errstate(ref),
+                     jvp=rules, vjp=rules, doc=doc)
+
+    def apply(*xs):
+        if len(xs) != nin:
+            raise TypeError(f"{name}() takes {nin} argument{'s' * (nin > 1)}, got {len(xs)}")
+        return prim.bind(*lift_promoted(xs))
+    apply.__name__ = name
+    apply.__doc__ = doc
+    return prim, apply
+
+
+def _sigmoid_ref(x):
+    return np.exp(-np.logaddexp(0, -x)).astype(x.dtype)
+
+
+# Each rule is written in graphc's own ops, so it can be differentiated again.
+neg_p, neg = elementwise("neg", np.negative, [lambda g, out, x: -g], 1, "-x")
+exp_p, exp = elementwise("exp", np.exp, [lambda g, out, x: g * out], 1, "e**x")
+log_p, log = elementwise("log", np.log, [lambda g, out, x: g / x], 1, "Natural logarithm.")
+sqrt_p, sqrt = elementwise("sqrt", np.sqrt, [lambda g, out, x: g * 0.5 / out], 1, "Square root.")
+sin_p, sin = elementwise("sin", np.sin, [lambda g, out, x: g * cos(x)], 1, "Sine.")
+cos_p, cos = elementwise("cos", np.cos, [lambda g, out, x: -(g * sin(x))], 1, "Cosine.")
+tan_p, tan = elementwise("tan", np.tan, [lambda g, out, x: g * (1 + out * out)], 1, "Tangent.")
+tanh_p, tanh = elementwise("tanh", np.tanh, [lambda g, out, x: g * (1 - out * out)], 1,
+                           "Hyperbolic tangent.")
+sigmoid_p, sigmoid = elementwise("sigmoid", _sigmoid_ref, [lambda g, out, x: g * (out * (1 - out))],
+                                 1, "Logistic sigmoid 1 / (1 + e**-x).")
+abs_p, abs_ = elementwise("abs", np.abs, [lambda g, out, x: g * sign(x)], 1,
+                          "Absolute value (derivative sign(x), 0 at 0).")
+sign_p, sign = elementwise("sign", np.sign, None, 1, "Sign: -1, 0 or 1 (derivative 0).")
+log1p_p, log1p = elementwise("log1p", np.log1p, [lambda g, out, x: g / (1 + x)], 1, "log(1 + x).")
+expm1_p, expm1 = elementwise("expm1", np.expm1, [lambda g, out, x: g * (out + 1)], 1, "e**x - 1.")
+stop_gradient_p, stop_gradient = elementwise(
+    "stop_gradient", lambda x: x, None, 1,
+    "The identity, with a zero derivative (as jax.lax.stop_gradient).")
+
+add_p, add = elementwise("add", np.add, [lambda g, out, x, y: g, lambda g, out, x, y: g], 2, "x + y")
+sub_p, sub = elementwise("sub", np.subtract, [lambda g, out, x, y: g, lambda g, out, x, y: -g], 2,
+                         "x - y")
+mul_p, mul = elementwise("mul", np.multiply, [lambda g, out, x, y: g * y, lambda g, out, x, y: g * x],
+                         2, "x * y")
+div_p, div = elementwise("div", np.divide,
+                         [lambda g, out, x, y: g / y, lambda g, out, x, y: -(g * out / y)], 2, "x / y")
+
+
+def _pow_dy(g, out, x, y):
+    # d/dy x**y = x**y log x, taken as 0 where x == 0 (the limit from above for y > 0).
+    safe_log = log(where(x == 0, 1, x))
+    return g * where(x == 0, 0, out * safe_log)
+
+
+pow_p, power = elementwise("pow", np.power,
+                           [lambda g, out, x, y: g * y * power(x, y - 1), _pow_dy], 2,
+                           "x ** y, elementwise.")
+
+
+def _max_rule(mine, other):
+    # Ties split the derivative equally between the operands, as JAX does.
+    return lambda g, out, x, y: where(mine(x, y) > other(x, y), g,
+                                      where(x == y, g * 0.5, 0))
+
+
+maximum_p, maximum = elementwise("maximum", np.maximum,
+                                 [_max_rule(lambda x, y: x, lambda x, y: y),
+                                  _max_rule(lambda x, y: y, lambda x, y: x)], 2,
+                                 "Elementwise maximum (ties share the derivative).")
+minimum_p, minimum = elementwise("minimum", np.minimum,
+                                 [_max_rule(lambda x, y: y, lambda x, y: x),
+                                  _max_rule(lambda x, y: x, lambda x, y: y)], 2,
+                                 "Elementwise minimum (ties share the derivative).")
+
+
+def comparison(name, ref, doc):
+    prim = Primitive(name, nin=2, infer=_infer_compare(name), ref=ref, doc=doc)
+
+    def apply(x, y):
+        return prim.bind(*lift_promoted([x, y], floats=False))
+    apply.__name__ = name
+    return prim, apply
+
+
+lt_p, less = comparison("lt", np.less, "x < y (bool)")
+le_p, less_equal = comparison("le", np.less_equal, "x <= y (bool)")
+gt_p, greater = comparison("gt", np.greater, "x > y (bool)")
+ge_p, greater_equal = comparison("ge", np.greater_equal, "x >= y (bool)")
+eq_p, equal = comparison("eq", np.equal, "x == y (bool)")
+ne_p, not_equal = comparison("ne", np.not_equal, "x != y (bool)")
+
+
+def _infer_where(c, x, y):
+    if c.dtype != dtypes.bool_:
+        raise TypeError(f"where: the condition must be boolean, got {c.dtype.name}")
+    dtype = same_dtype("where", x, y)
+    return broadcast_shapes("where", c.shape, x.shape, y.shape), dtype
+
+
+where_p = Primitive("where", nin=3, infer=_infer_where, ref=np.where,
+                    jvp=[None, lambda g, out, c, x, y: where(c, g, 0),
+                         lambda g, out, c, x, y: where(c, 0, g)],
+                    vjp=[None, lambda g, out, c, x, y: where(c, g, 0),
+                         lambda g, out, c, x, y: where(c, 0, g)],
+                    doc="where(c, x, y): x where c holds, else y (broadcast).")
+
+
+def where(condition, x, y):
+    """Elementwise choice: `x` where `condition` holds, else `y` (NumPy broadcasting)."""
+    c = lift(condition)
+    if c.dtype != dtypes.bool_:
+        c = not_equal(c, 0)
+    x, y = lift_promoted([x, y], floats=False)
+    return where_p.bind(c, x, y)
+
+
+def square(x):
+    """x * x."""
+    x = lift_promoted([x])[0]
+    return x * x
+
+
+def relu(x):
+    """max(x, 0), with derivative 0 at 0 (as JAX)."""
+    x = lift_promoted([x])[0]
+    return where(x > 0, x, 0)
+
+
+def softplus(x):
+    """log(1 + e**x), computed stably as max(x, 0) + log1p(e**-|x|) (derivative sigmoid(x))."""
+    x = lift_promoted([x])[0]
+    return maximum(x, 0) + log1p(exp(-abs_(x)))
+
+
+def clip(x, a_min=None, a_max=None):
+    """x limited to [a_min, a_max] (either bound may be None)."""
+    x = lift_promoted([x])[0]
+    if a_min is not None:
+        x = maximum(x, a_min)
+    if a_max is not None:
+        x = minimum(x, a_max)
+    return x
+
+
+def astype(x, dtype):
+    """x converted to `dtype`."""
+    return cast(x, dtype)

@@ -1,0 +1,367 @@
+"""Linear algebra: matmul (NumPy batching), solve, inv, det, slogdet, cholesky, svd, and
+the composites dot, outer, svdvals, norm. Primitives act on stacks of matrices
+(the last two axes); batch axes broadcast as in NumPy and the reverse driver sums them back.
+Decompositions with several results (svd, slogdet) are one node, projected by `tuple_get`.
+"""
+import numpy as np
+
+from ..errors import ShapeError
+from .core import Primitive, broadcast_shapes, const, lift_promoted, require_float, same_dtype
+from .elementwise import abs_, power, sqrt
+from .reduce import max as max_, min as min_, sum as sum_
+from .shape import matrix_transpose as mT, reshape, transpose
+
+
+# ---------------------------------------------------------------- multiple results
+
+def _infer_tuple_get(x, index):
+    return x.shape[index], x.dtype[index]
+
+
+tuple_get_p = Primitive(
+    "tuple_get", nin=1, infer=_infer_tuple_get, ref=lambda x, index: x[index],
+    doc="Result `index` of a primitive with several results (the AD drivers route its rules).")
+
+
+def results(node):
+    """The projections of every result of a multiple-result node."""
+    return tuple(tuple_get_p.bind(node, index=i) for i in range(len(node.shape)))
+
+
+# ---------------------------------------------------------------- matmul
+
+def _infer_matmul(a, b):
+    require_float("matmul", a, b)
+    dtype = same_dtype("matmul", a, b)
+    if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-2]:
+        raise ShapeError(f"matmul: shapes {a.shape} and {b.shape} are not aligned "
+                         f"({a.shape[-1:]} vs {b.shape[-2:-1]})")
+    batch = broadcast_shapes("matmul", a.shape[:-2], b.shape[:-2])
+    return batch + (a.shape[-2], b.shape[-1]), dtype
+
+
+matmul_p = Primitive(
+    "matmul", nin=2, infer=_infer_matmul, ref=np.matmul,
+    jvp=[lambda t, out, a, b: matmul(t, b), lambda t, out, a, b: matmul(a, t)],
+    vjp=[lambda g, out, a, b: matmul(g, mT(b)), lambda g, out, a, b: matmul(mT(a), g)],
+    doc="Matrix product of stacks of matrices (batch axes broadcast).")
+
+
+def matmul(a, b):
+    """a @ b with NumPy's rules: 1-D operands are promoted to matrices and the added axis removed."""
+    a, b = lift_promoted([a, b])
+    if a.ndim == 0 or b.ndim == 0:
+        raise ShapeError(f"matmul: operands must not be scalars, got shapes {a.shape} and {b.shape}")
+    a2 = reshape(a, (1,) + a.shape) if a.ndim == 1 else a
+    b2 = reshape(b, b.shape + (1,)) if b.ndim == 1 else b
+    if a2.shape[-1] != b2.shape[-2]:
+        raise ShapeError(f"matmul: shapes {a.shape} and {b.shape} are not aligned "
+                         f"({a.shape[-1]} vs {b2.shape[-2]})")
+    y = matmul_p.bind(a2, b2)
+    if a.ndim == 1:
+        y = reshape(y, y.shape[:-2] + y.shape[-1:])
+    if b.ndim == 1:
+        y = reshape(y, y.shape[:-1])
+    return y
+
+
+def dot(a, b):
+    """np.dot: a product for scalars, matmul up to 2-D, else a sum over a's last and b's second-to-last axis."""
+    a, b = lift_promoted([a, b])
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    if b.ndim <= 2:
+        return matmul(a, b)
+    k = b.shape[-2]
+    if a.shape[-1] != k:
+        raise ShapeError(f"dot: shapes {a.shape} and {b.shape} are not aligned ({a.shape[-1]} vs {k})")
+    perm = (b.ndim - 2,) + tuple(i for i in range(b.ndim) if i != b.ndim - 2)
+    b2 = reshape(transpose(b, perm), (k, -1))
+    y = matmul(reshape(a, (-1, k)), b2)
+    return reshape(y, a.shape[:-1] + b.shape[:-2] + b.shape[-1:])
+
+
+def outer(a, b):
+    """The outer product of the flattened `a` and `b`."""
+    a, b = lift_promoted([a, b])
+    return reshape(a, (-1, 1)) * reshape(b, (1, -1))
+
+
+# ---------------------------------------------------------------- solve, inv, det
+
+def _square(name, a):
+    require_float(name, a)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ShapeError(f"{name}: expected a square matrix (or a stack of them), got shape {a.shape}")
+
+
+def _infer_solve(a, b):
+    _square("solve", a)
+    dtype = same_dtype("solve", a, b)
+    if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
+        raise ShapeError(f"solve: a of shape {a.shape} and b of shape {b.shape} do not fit")
+    batch = broadcast_shapes("solve", a.shape[:-2], b.shape[:-2])
+    return batch + b.shape[-2:], dtype
+
+
+solve_p = Primitive(
+    "solve", nin=2, infer=_infer_solve, ref=np.linalg.solve,
+    jvp=[lambda t, out, a, b: solve(a, -matmul(t, out)), lambda t, out, a, b: solve(a, t)],
+    # b̄ = A⁻ᵀ x̄ and Ā = −b̄ xᵀ; the code generator reuses A's factorisation for A⁻ᵀ.
+    vjp=[lambda g, out, a, b: -matmul(solve(mT(a), g), mT(out)),
+         lambda g, out, a, b: solve(mT(a), g)],
+    doc="x with a x = b, for stacks of square a and of matrices b.")
+
+
+def solve(a, b):
+    """The solution x of a x = b (b a vector if 1-D, else a stack of matrices, as NumPy 2)."""
+    a, b = lift_promoted([a, b])
+    _square("solve", a)
+    if b.ndim == 1:
+        if b.shape[0] != a.shape[-1]:
+            raise ShapeError(f"solve: a of shape {a.shape} and b of shape {b.shape} do not fit")
+        y = solve_p.bind(a, reshape(b, b.shape + (1,)))
+        return reshape(y, y.shape[:-1])
+    return solve_p.bind(a, b)
+
+
+def _infer_square_same(name):
+    def infer(a):
+        _square(name, a)
+        return a.shape, a.dtype
+    return infer
+
+
+inv_p = Primitive(
+    "inv", nin=1, infer=_infer_square_same("inv"), ref=np.linalg.inv,
+    jvp=[lambda t, out, a: -matmul(matmul(out, t), out)],
+    vjp=[lambda g, out, a: -matmul(matmul(mT(out), g), mT(out))],
+    doc="Matrix inverse.")
+
+
+def inv(a):
+    """The inverse of a square matrix (or of each in a stack)."""
+    return inv_p.bind(lift_promoted([a])[0])
+
+
+def _expand2(x):
+    return reshape(x, x.shape + (1, 1))
+
+
+def _infer_det(a):
+    _square("det", a)
+    return a.shape[:-2], a.dtype
+
+
+det_p = Primitive(
+    "det", nin=1, infer=_infer_det, ref=np.linalg.det,
+    jvp=[lambda t, out, a: out * sum_(mT(inv(a)) * t, axis=(-2, -1))],
+    vjp=[lambda g, out, a: _expand2(g * out) * mT(inv(a))],
+    doc="Determinant.")
+
+
+def det(a):
+    """The determinant of a square matrix (or of each in a stack)."""
+    return det_p.bind(lift_promoted([a])[0])
+
+
+def _infer_slogdet(a):
+    _square("slogdet", a)
+    return (a.shape[:-2], a.shape[:-2]), (a.dtype, a.dtype)
+
+
+def _slogdet_vjp(g, out, a):
+    _, g_logdet = g
+    return None if g_logdet is None else _expand2(g_logdet) * mT(inv(a))
+
+
+slogdet_p = Primitive(
+    "slogdet", nin=1, infer=_infer_slogdet, multiple_results=True,
+    ref=lambda a: tuple(np.asarray(r, dtype=a.dtype) for r in np.linalg.slogdet(a)),
+    jvp=[lambda t, out, a: (None, sum_(mT(inv(a)) * t, axis=(-2, -1)))],
+    vjp=[_slogdet_vjp],
+    doc="(sign, log|det|) of a square matrix.")
+
+
+def slogdet(a):
+    """(sign, log|det a|): the determinant without overflow."""
+    return results(slogdet_p.bind(lift_promoted([a])[0]))
+
+
+# ---------------------------------------------------------------- cholesky
+
+def _phi_mask(n, dtype):
+    """Lower triangle with the diagonal halved: Φ of the Cholesky derivative, as a mask."""
+    return const(np.tril(np.ones((n, n))) - 0.5 * np.eye(n), dtype)
+
+
+def _sym(x):
+    return (x + mT(x)) * 0.5
+
+
+def _cholesky_jvp(t, out, a):
+    # L̇ = L Φ(L⁻¹ sym(Ȧ) L⁻ᵀ)
+    tmp = solve(out, _sym(t))                       # L⁻¹ Ṡ
+    m = mT(solve(out, mT(tmp)))                    # L⁻¹ Ṡ L⁻ᵀ
+    return matmul(out, m * _phi_mask(a.shape[-1], a.dtype))
+
+
+def _cholesky_vjp(g, out, a):
+    # The transpose of the JVP: Ā = sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹)
+    p = matmul(mT(out), g) * _phi_mask(a.shape[-1], a.dtype)
+    s = solve(mT(out), p)                           # L⁻ᵀ P
+    s = mT(solve(mT(out), mT(s)))                   # L⁻ᵀ P L⁻¹
+    return _sym(s)
+
+
+cholesky_p = Primitive(
+    "cholesky", nin=1, infer=_infer_square_same("cholesky"),
+    ref=lambda a: np.linalg.cholesky((a + np.swapaxes(a, -1, -2)) / 2),
+    jvp=[_cholesky_jvp], vjp=[_cholesky_vjp],
+    doc="Lower Cholesky factor of the symmetric part (A + Aᵀ)/2 (as JAX's symmetrize_input).")
+
+
+def cholesky(a):
+    """The lower-triangular L with L Lᵀ = a, for symmetric positive definite a."""
+    return cholesky_p.bind(lift_promoted([a])[0])
+
+
+# ---------------------------------------------------------------- svd
+
+def _infer_svd(a, full_matrices):
+    require_float("svd", a)
+    if a.ndim < 2:
+        raise ShapeError(f"svd: expected a matrix (or a stack of them), got shape {a.shape}")
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    batch = a.shape[:-2]
+    mu, nv = (m, n) if full_matrices else (k, k)
+    return (batch + (m, mu), batch + (k,), batch + (nv, n)), (a.dtype,) * 3
+
+
+def _ref_svd(a, full_matrices):
+    """NumPy's SVD with a canonical sign: the largest-magnitude entry of each u_i is positive."""
+    u, s, vt = np.linalg.svd(a, full_matrices=full_matrices)
+    k = s.shape[-1]
+    uk = u[..., :, :k]
+    pick = np.take_along_axis(uk, np.argmax(np.abs(uk), axis=-2)[..., None, :], axis=-2)
+    flip = np.where(pick < 0, -1.0, 1.0).astype(a.dtype)       # (..., 1, k)
+    u = u.copy()
+    u[..., :, :k] *= flip
+    vt = vt.copy()
+    vt[..., :k, :] *= np.swapaxes(flip, -1, -2)
+    return u, s, vt
+
+
+def _svd_F(s):
+    # F_ij = 1 / (s_j² − s_i²) off the diagonal, 0 on it.
+    s2 = s * s
+    diff = reshape(s2, s2.shape[:-1] + (1, -1)) - reshape(s2, s2.shape + (1,))
+    eye = const(np.eye(s.shape[-1]), s.dtype)
+    return (1 - eye) / (diff + eye)
+
+
+def _row(v):
+    return reshape(v, v.shape[:-1] + (1, -1))
+
+
+def _svd_vjp(g, out, a, full_matrices):
+    if full_matrices:
+        raise NotImplementedError("svd: derivatives need full_matrices=False")
+    gu, gs, gvt = g
+    u, s, vt = out
+    m, n = a.shape[-2:]
+    result = 0
+    if gs is not None:
+        result = matmul(u * _row(gs), vt)                              # U diag(s̄) Vᵀ
+    if gu is None and gvt is None:
+        return result
+    v = mT(vt)
+    F = _svd_F(s)
+    inner = 0
+    if gu is not None:
+        ut_gu = matmul(mT(u), gu)
+        inner = inner + (F * (ut_gu - mT(ut_gu))) * _row(s)            # (F∘(UᵀŪ − ŪᵀU)) S
+        if m > n:
+            proj = gu - matmul(u, ut_gu)                              # (I − UUᵀ) Ū
+            result = result + matmul(proj / _row(s), vt)
+    if gvt is not None:
+        gv = mT(gvt)
+        vt_gv = matmul(vt, gv)
+        inner = inner + reshape(s, s.shape + (1,)) * (F * (vt_gv - mT(vt_gv)))   # S (F∘(VᵀV̄ − V̄ᵀV))
+        if n > m:
+            proj = gv - matmul(v, vt_gv)                              # (I − VVᵀ) V̄
+            result = result + matmul(u / _row(s), mT(proj))
+    return result + matmul(matmul(u, inner), vt)
+
+
+def _svd_jvp(t, out, a, full_matrices):
+    if full_matrices:
+        raise NotImplementedError("svd: derivatives need full_matrices=False")
+    u, s, vt = out
+    v = mT(vt)
+    m, n = a.shape[-2:]
+    ds_mat = matmul(matmul(mT(u), t), v)                              # Uᵀ Ȧ V
+    eye = const(np.eye(s.shape[-1]), s.dtype)
+    ds = sum_(ds_mat * eye, axis=-1)
+    F = _svd_F(s)
+    s_row = _row(s)
+    s_col = reshape(s, s.shape + (1,))
+    dss = ds_mat * s_row                                              # dS diag(s)
+    sds = s_col * ds_mat                                              # diag(s) dS
+    du = matmul(u, F * (dss + mT(dss)))
+    dv = matmul(v, F * (sds + mT(sds)))
+    if m > n:
+        dav = matmul(t, v)
+        du = du + (dav - matmul(u, matmul(mT(u), dav))) / s_row
+    if n > m:
+        dahu = matmul(mT(t), u)
+        dv = dv + (dahu - matmul(v, matmul(vt, dahu))) / s_row
+    return du, ds, mT(dv)
+
+
+svd_p = Primitive(
+    "svd", nin=1, infer=_infer_svd, ref=_ref_svd, multiple_results=True,
+    jvp=[_svd_jvp], vjp=[_svd_vjp],
+    doc="Singular value decomposition (U, S, Vt), S descending, signs canonical. "
+        "Derivatives assume distinct nonzero singular values.")
+
+
+def svd(a, full_matrices=False):
+    """(U, S, Vt) with a = U diag(S) Vt and S descending.
+
+    Each singular vector pair's sign is fixed so that the largest-magnitude entry of u_i is
+    positive (so compiled and reference results agree). The derivatives of U and Vt are
+    those of the standard formula and are undefined where singular values repeat or vanish.
+    """
+    a = lift_promoted([a])[0]
+    return results(svd_p.bind(a, full_matrices=bool(full_matrices)))
+
+
+def svdvals(a):
+    """The singular values of `a`, descending (the derivative is U diag(s̄) Vᵀ)."""
+    return svd(a)[1]
+
+
+# ---------------------------------------------------------------- norm
+
+def norm(x, ord=None):
+    """The 2-norm of a vector, the Frobenius norm of a matrix (ord None, 2 for vectors,
+    'fro'); also vector norms ord=1, inf, -inf and any p."""
+    x = lift_promoted([x])[0]
+    if ord is None or ord == "fro" or (ord == 2 and x.ndim == 1):
+        if ord == "fro" and x.ndim != 2:
+            raise ValueError(f"norm: ord='fro' needs a matrix, got shape {x.shape}")
+        return sqrt(sum_(x * x))
+    if x.ndim != 1:
+        raise NotImplementedError(f"norm: ord={ord!r} of a tensor of shape {x.shape} "
+                                  "(matrix norms other than 'fro')")
+    if ord == np.inf:
+        return max_(abs_(x))
+    if ord == -np.inf:
+        return min_(abs_(x))
+    if ord == 1:
+        return sum_(abs_(x))
+    if ord == 0:
+        raise NotImplementedError("norm: ord=0 (a count) is not differentiable")
+    return power(sum_(power(abs_(x), ord)), 1.0 / ord)

@@ -1,0 +1,358 @@
+"""Shape primitives (reshape, transpose, broadcast_to, concatenate, slice, pad, rev) and
+the composites on them (expand_dims, squeeze, stack, indexing). All shapes are static."""
+import numbers
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import ShapeError
+from .core import (Primitive, const, lift, lift_promoted, normalize_axes, normalize_axis,
+                   normalize_shape)
+
+
+def _size(shape):
+    return int(np.prod(shape, dtype=np.int64))
+
+
+# ---------------------------------------------------------------- reshape
+
+def _infer_reshape(x, shape):
+    if _size(shape) != x.size:
+        raise ShapeError(f"reshape: cannot reshape a tensor of shape {x.shape} "
+                         f"({x.size} elements) into shape {shape}")
+    return shape, x.dtype
+
+
+reshape_p = Primitive(
+    "reshape", nin=1, infer=_infer_reshape,
+    ref=lambda x, shape: np.reshape(x, shape),
+    jvp=[lambda t, out, x, shape: reshape(t, shape)],
+    vjp=[lambda g, out, x, shape: reshape(g, x.shape)],
+    doc="The same elements (row-major) under a new shape.")
+
+
+def reshape(x, *shape):
+    """`x` under a new shape (one dimension may be -1, as in NumPy)."""
+    x = lift(x)
+    if len(shape) == 1 and not isinstance(shape[0], (numbers.Integral, np.integer)):
+        shape = shape[0]
+    shape = tuple(int(d) for d in shape)
+    if shape.count(-1) > 1:
+        raise ShapeError(f"reshape: at most one dimension may be -1, got {shape}")
+    if -1 in shape:
+        known = _size([d for d in shape if d != -1])
+        if known == 0 or x.size % known:
+            raise ShapeError(f"reshape: cannot reshape a tensor of shape {x.shape} into shape {shape}")
+        shape = tuple(x.size // known if d == -1 else d for d in shape)
+    shape = normalize_shape(shape, "reshape: shape")
+    if shape == x.shape:
+        return x
+    if x.op is reshape_p:               # reshape of a reshape is one reshape
+        x = x.inputs[0]
+        if shape == x.shape:
+            return x
+    return reshape_p.bind(x, shape=shape)
+
+
+# ---------------------------------------------------------------- transpose
+
+def _infer_transpose(x, perm):
+    return tuple(x.shape[p] for p in perm), x.dtype
+
+
+transpose_p = Primitive(
+    "transpose", nin=1, infer=_infer_transpose,
+    ref=lambda x, perm: np.transpose(x, perm),
+    jvp=[lambda t, out, x, perm: transpose(t, perm)],
+    vjp=[lambda g, out, x, perm: transpose(g, tuple(np.argsort(perm)))],
+    doc="Permute the axes.")
+
+
+def transpose(x, axes=None):
+    """`x` with its axes permuted (reversed by default), as np.transpose."""
+    x = lift(x)
+    if axes is None:
+        perm = tuple(range(x.ndim))[::-1]
+    else:
+        perm = tuple(normalize_axis(a, x.ndim, "transpose") for a in axes)
+        if sorted(perm) != list(range(x.ndim)):
+            raise ShapeError(f"transpose: axes {tuple(axes)} are not a permutation of the "
+                             f"{x.ndim} axes of a tensor of shape {x.shape}")
+    if perm == tuple(range(x.ndim)):
+        return x
+    return transpose_p.bind(x, perm=tuple(int(p) for p in perm))
+
+
+def matrix_transpose(x):
+    """Swap the last two axes (batched matrix transpose)."""
+    x = lift(x)
+    if x.ndim < 2:
+        raise ShapeError(f"matrix_transpose: needs at least 2 dimensions, got shape {x.shape}")
+    perm = list(range(x.ndim))
+    perm[-2], perm[-1] = perm[-1], perm[-2]
+    return transpose(x, perm)
+
+
+# ---------------------------------------------------------------- broadcast_to
+
+def _infer_broadcast(x, shape):
+    if len(shape) < x.ndim or any(d not in (1, s) for d, s in zip(x.shape, shape[len(shape) - x.ndim:])):
+        raise ShapeError(f"broadcast_to: cannot broadcast a tensor of shape {x.shape} to shape {shape}")
+    return shape, x.dtype
+
+
+broadcast_to_p = Primitive(
+    "broadcast_to", nin=1, infer=_infer_broadcast,
+    ref=lambda x, shape: np.broadcast_to(x, shape).copy(),
+    jvp=[lambda t, out, x, shape: broadcast_to(t, shape)],
+    vjp=[lambda g, out, x, shape: g],           # the reverse driver sums back to x.shape
+    doc="Repeat along new or size-1 axes (NumPy broadcasting).")
+
+
+def broadcast_to(x, shape):
+    """`x` broadcast to `shape` (NumPy rules)."""
+    x = lift(x)
+    shape = normalize_shape(shape, "broadcast_to: shape")
+    if shape == x.shape:
+        return x
+    return broadcast_to_p.bind(x, shape=shape)
+
+
+# ---------------------------------------------------------------- concatenate
+
+def _infer_concatenate(*xs, axis):
+    first = xs[0]
+    for x in xs:
+        if x.dtype != first.dtype:
+            raise TypeError("concatenate: operand dtypes differ")
+        if x.ndim != first.ndim or any(a != b for i, (a, b) in enumerate(zip(x.shape, first.shape))
+                                       if i != axis):
+            raise ShapeError(f"concatenate: shapes {first.shape} and {x.shape} differ "
+                             f"outside axis {axis}")
+    shape = list(first.shape)
+    shape[axis] = builtins_sum(x.shape[axis] for x in xs)
+    return tuple(shape), first.dtype
+
+
+builtins_sum = sum
+
+
+def _concat_vjp(i):
+    def rule(g, out, *xs, axis):
+        start = builtins_sum(x.shape[axis] for x in xs[:i])
+        return slice_axis(g, axis, start, start + xs[i].shape[axis])
+    return rule
+
+
+def _concat_jvp(i):
+    def rule(t, out, *xs, axis):
+        parts = [zeros(x.shape, x.dtype) for x in xs]
+        parts[i] = broadcast_to(t, xs[i].shape)
+        return concatenate(parts, axis)
+    return rule
+
+
+concatenate_p = Primitive(
+    "concatenate", infer=_infer_concatenate,
+    ref=lambda *xs, axis: np.concatenate(xs, axis=axis),
+    jvp=_concat_jvp, vjp=_concat_vjp, doc="Join tensors along an existing axis.")
+
+
+def concatenate(xs, axis=0):
+    """Join the tensors `xs` along `axis` (NumPy semantics)."""
+    xs = lift_promoted(list(xs), floats=False)
+    if not xs:
+        raise ValueError("concatenate: needs at least one tensor")
+    if xs[0].ndim == 0:
+        raise ShapeError("concatenate: zero-dimensional tensors cannot be concatenated")
+    axis = normalize_axis(axis, xs[0].ndim, "concatenate")
+    if len(xs) == 1:
+        return xs[0]
+    return concatenate_p.bind(*xs, axis=axis)
+
+
+def stack(xs, axis=0):
+    """Join tensors of one shape along a new `axis`."""
+    xs = lift_promoted(list(xs), floats=False)
+    if not xs:
+        raise ValueError("stack: needs at least one tensor")
+    shapes = {x.shape for x in xs}
+    if len(shapes) > 1:
+        raise ShapeError(f"stack: all tensors must have the same shape, got {' and '.join(map(str, shapes))}")
+    axis = normalize_axis(axis, xs[0].ndim + 1, "stack")
+    return concatenate([expand_dims(x, axis) for x in xs], axis)
+
+
+def expand_dims(x, axis):
+    """`x` with new size-1 axes inserted at `axis` (int or tuple)."""
+    x = lift(x)
+    axes = normalize_axes(axis, x.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1),
+                          "expand_dims")
+    shape = list(x.shape)
+    for a in axes:
+        shape.insert(a, 1)
+    return reshape(x, tuple(shape))
+
+
+def squeeze(x, axis=None):
+    """`x` without its size-1 axes (or just those in `axis`, which must have size 1)."""
+    x = lift(x)
+    if axis is None:
+        axes = tuple(i for i, d in enumerate(x.shape) if d == 1)
+    else:
+        axes = normalize_axes(axis, x.ndim, "squeeze")
+        for a in axes:
+            if x.shape[a] != 1:
+                raise ShapeError(f"squeeze: axis {a} of a tensor of shape {x.shape} has size "
+                                 f"{x.shape[a]}, not 1")
+    return reshape(x, tuple(d for i, d in enumerate(x.shape) if i not in axes))
+
+
+# ---------------------------------------------------------------- slice, pad, rev
+
+def _slice_len(start, stop, step):
+    return max(0, -(-(stop - start) // step))
+
+
+def _infer_slice(x, start, stop, step):
+    for d, a, b, s in zip(x.shape, start, stop, step, strict=True):
+        if not (0 <= a <= d and 0 <= b <= d and s >= 1):
+            raise ShapeError(f"slice: bounds {start}:{stop}:{step} do not fit shape {x.shape}")
+    return tuple(_slice_len(a, b, s) for a, b, s in zip(start, stop, step)), x.dtype
+
+
+slice_p = Primitive(
+    "slice", nin=1, infer=_infer_slice,
+    ref=lambda x, start, stop, step: x[tuple(slice(a, b, s) for a, b, s in zip(start, stop, step))].copy(),
+    jvp=[lambda t, out, x, start, stop, step: slice_p.bind(broadcast_to(t, x.shape), start=start,
+                                                           stop=stop, step=step)],
+    vjp=[lambda g, out, x, start, stop, step: _unslice(g, x.shape, start, step)],
+    doc="A static strided window (positive steps).")
+
+
+def _unslice(g, shape, start, step):
+    lo, hi, interior = [], [], []
+    for d, a, s, n in zip(shape, start, step, g.shape):
+        lo.append(a)
+        interior.append(s - 1)
+        used = a + (n - 1) * s + 1 if n else a
+        hi.append(d - used)
+    return pad_zeros(g, tuple(lo), tuple(hi), tuple(interior))
+
+
+def _infer_pad(x, lo, hi, interior):
+    shape = tuple(a + n + max(n - 1, 0) * i + b for n, a, b, i in zip(x.shape, lo, hi, interior, strict=True))
+    return shape, x.dtype
+
+
+def _ref_pad(x, lo, hi, interior):
+    out = np.zeros(_infer_pad(x, lo, hi, interior)[0], dtype=x.dtype)
+    out[tuple(slice(a, a + (n - 1) * (i + 1) + 1 if n else a, i + 1)
+              for a, n, i in zip(lo, x.shape, interior))] = x
+    return out
+
+
+pad_p = Primitive(
+    "pad", nin=1, infer=_infer_pad, ref=_ref_pad,
+    jvp=[lambda t, out, x, lo, hi, interior: pad_zeros(broadcast_to(t, x.shape), lo, hi, interior)],
+    vjp=[lambda g, out, x, lo, hi, interior: slice_p.bind(
+        g, start=lo, stop=tuple(a + (n - 1) * (i + 1) + 1 if n else a
+                                for a, n, i in zip(lo, x.shape, interior)),
+        step=tuple(i + 1 for i in interior))],
+    doc="Surround with zeros (lo/hi per axis) and put `interior` zeros between elements.")
+
+
+def pad_zeros(x, lo, hi, interior=None):
+    """`x` padded with zeros: lo[i] before, hi[i] after, interior[i] between elements."""
+    x = lift(x)
+    interior = interior or (0,) * x.ndim
+    if not any(lo) and not any(hi) and not any(interior):
+        return x
+    return pad_p.bind(x, lo=tuple(lo), hi=tuple(hi), interior=tuple(interior))
+
+
+rev_p = Primitive(
+    "rev", nin=1, infer=lambda x, axes: (x.shape, x.dtype),
+    ref=lambda x, axes: np.flip(x, axes).copy(),
+    jvp=[lambda t, out, x, axes: rev(broadcast_to(t, x.shape), axes)],
+    vjp=[lambda g, out, x, axes: rev(g, axes)],
+    doc="Reverse the order of elements along `axes`.")
+
+
+def rev(x, axes):
+    x = lift(x)
+    axes = normalize_axes(axes, x.ndim, "rev")
+    return rev_p.bind(x, axes=axes) if axes else x
+
+
+def slice_axis(x, axis, start, stop, step=1):
+    """x[..., start:stop:step, ...] along one axis."""
+    starts = [0] * x.ndim
+    stops = list(x.shape)
+    steps = [1] * x.ndim
+    starts[axis], stops[axis], steps[axis] = start, stop, step
+    return strided_slice(x, starts, stops, steps)
+
+
+def strided_slice(x, start, stop, step):
+    if list(start) == [0] * x.ndim and list(stop) == list(x.shape) and list(step) == [1] * x.ndim:
+        return x
+    return slice_p.bind(x, start=tuple(start), stop=tuple(stop), step=tuple(step))
+
+
+def zeros(shape, dtype=dtypes.float64):
+    """A tensor of zeros (a broadcast scalar constant, never a stored array)."""
+    return broadcast_to(const(0.0, dtype), shape)
+
+
+# ---------------------------------------------------------------- indexing
+
+def getitem(x, index):
+    """Static NumPy basic indexing: ints, slices (any step), None and Ellipsis."""
+    x = lift(x)
+    if not isinstance(index, tuple):
+        index = (index,)
+    for item in index:
+        if isinstance(item, (list, np.ndarray)) or hasattr(item, "op"):
+            raise NotImplementedError("indexing with arrays or tensors (integer-array indexing) "
+                                      "is not supported yet; use static ints and slices")
+        if not (item is None or item is Ellipsis or isinstance(item, (slice, numbers.Integral, np.integer))):
+            raise TypeError(f"index: unsupported index {item!r}")
+    if builtins_sum(1 for i in index if i is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    used = builtins_sum(1 for i in index if i is not None and i is not Ellipsis)
+    if used > x.ndim:
+        raise IndexError(f"too many indices for a tensor of shape {x.shape}: {len(index)} given")
+    if Ellipsis in [i for i in index if i is Ellipsis]:
+        at = next(k for k, i in enumerate(index) if i is Ellipsis)
+        index = index[:at] + (slice(None),) * (x.ndim - used) + index[at + 1:]
+    else:
+        index = index + (slice(None),) * (x.ndim - used)
+
+    start, stop, step, flip, out_shape = [], [], [], [], []
+    axis = 0
+    for item in index:
+        if item is None:
+            out_shape.append(1)
+            continue
+        n = x.shape[axis]
+        if isinstance(item, slice):
+            r = range(*item.indices(n))
+            if r.step > 0 or len(r) == 0:
+                a = r.start if len(r) else 0
+                start.append(a), stop.append(r.stop if len(r) else 0), step.append(max(r.step, 1) if len(r) else 1)
+            else:
+                start.append(r[-1]), stop.append(r[0] + 1), step.append(-r.step)
+                flip.append(axis)
+            out_shape.append(len(r))
+        else:
+            i = int(item)
+            if not -n <= i < n:
+                raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n} "
+                                 f"(tensor of shape {x.shape})")
+            i %= n
+            start.append(i), stop.append(i + 1), step.append(1)
+        axis += 1
+    y = strided_slice(x, start, stop, step)
+    y = rev(y, tuple(flip))
+    return reshape(y, tuple(out_shape))

@@ -28,10 +28,13 @@ class Primitive:
         back to input i's shape (unbroadcasts) and accumulates over uses.
     A rule list of None marks the op as not differentiable (zero derivative); a None
     entry marks one input as such; for variadic ops a rule list may be a function of the
-    input's index. `c` is the C emitter (the code generator's table).
+    input's index.
+    batch(inputs, batched, **attrs) -> the op applied to operands of which those flagged
+        in `batched` carry an extra leading batch axis (the vmap rule); the default fits
+        ops that act on trailing axes and see leading axes as a stack. `c` is the C emitter (the code generator's table).
     """
 
-    def __init__(self, name, *, infer, ref, jvp=None, vjp=None, c=None, nin=None,
+    def __init__(self, name, *, infer, ref, jvp=None, vjp=None, batch=None, c=None, nin=None,
                  multiple_results=False, interned=True, doc=""):
         if name in REGISTRY:
             raise ValueError(f"primitive {name!r} defined twice")
@@ -40,6 +43,7 @@ class Primitive:
         self.ref = ref
         self.jvp = jvp
         self.vjp = vjp
+        self.batch = batch if batch is not None else trailing_batch(self)
         self.c = c
         self.nin = nin
         self.multiple_results = multiple_results
@@ -69,6 +73,27 @@ class Primitive:
 
     def __repr__(self):
         return f"<primitive {self.name}>"
+
+
+def trailing_batch(prim):
+    """Batch rule of an op whose operands are stacks over leading axes (unary ops,
+    linear-algebra ops on the last two axes): a leading batch axis just rides along."""
+    def rule(inputs, batched, **attrs):
+        return prim.bind(*inputs, **attrs)
+    return rule
+
+
+def broadcasting_batch(prim):
+    """Batch rule of an op that broadcasts its operands right-aligned (elementwise ops,
+    matmul, solve): batched operands get size-1 axes after the batch axis, so that the
+    batch axis leads the result and never meets an unbatched operand's axes."""
+    def rule(inputs, batched, **attrs):
+        from .shape import reshape
+        rank = max(x.ndim - b for x, b in zip(inputs, batched))
+        args = [reshape(x, x.shape[:1] + (1,) * (rank - x.ndim + 1) + x.shape[1:]) if b else x
+                for x, b in zip(inputs, batched)]
+        return prim.bind(*args, **attrs)
+    return rule
 
 
 class ConstValue:

@@ -6,7 +6,8 @@ the VJP rule (the drivers broadcast tangents and unbroadcast cotangents).
 import numpy as np
 
 from .. import dtypes
-from .core import Primitive, broadcast_shapes, lift, lift_promoted, require_float, same_dtype, cast
+from .core import (Primitive, broadcast_shapes, broadcasting_batch, cast, lift, lift_promoted,
+                   require_float, same_dtype)
 
 
 def _infer_float(name):
@@ -36,6 +37,7 @@ def elementwise(name, ref, rules, nin, doc):
     """Define an elementwise float primitive and return (primitive, public function)."""
     prim = Primitive(name, nin=nin, infer=_infer_float(name), ref=_errstate(ref),
                      jvp=rules, vjp=rules, doc=doc)
+    prim.batch = broadcasting_batch(prim)
 
     def apply(*xs):
         if len(xs) != nin:
@@ -109,6 +111,7 @@ minimum_p, minimum = elementwise("minimum", np.minimum,
 
 def comparison(name, ref, doc):
     prim = Primitive(name, nin=2, infer=_infer_compare(name), ref=ref, doc=doc)
+    prim.batch = broadcasting_batch(prim)
 
     def apply(x, y):
         return prim.bind(*lift_promoted([x, y], floats=False))
@@ -137,6 +140,7 @@ where_p = Primitive("where", nin=3, infer=_infer_where, ref=np.where,
                     vjp=[None, lambda g, out, c, x, y: where(c, g, 0),
                          lambda g, out, c, x, y: where(c, 0, g)],
                     doc="where(c, x, y): x where c holds, else y (broadcast).")
+where_p.batch = broadcasting_batch(where_p)
 
 
 def where(condition, x, y):

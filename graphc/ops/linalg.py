@@ -6,7 +6,8 @@ Decompositions with several results (svd, slogdet) are one node, projected by `t
 import numpy as np
 
 from ..errors import ShapeError
-from .core import Primitive, broadcast_shapes, const, lift_promoted, require_float, same_dtype
+from .core import (Primitive, broadcast_shapes, broadcasting_batch, const, lift_promoted, require_float,
+                   same_dtype)
 from .elementwise import abs_, power, sqrt
 from .reduce import max as max_, min as min_, sum as sum_
 from .shape import matrix_transpose as mT, reshape, transpose
@@ -45,6 +46,7 @@ matmul_p = Primitive(
     jvp=[lambda t, out, a, b: matmul(t, b), lambda t, out, a, b: matmul(a, t)],
     vjp=[lambda g, out, a, b: matmul(g, mT(b)), lambda g, out, a, b: matmul(mT(a), g)],
     doc="Matrix product of stacks of matrices (batch axes broadcast).")
+matmul_p.batch = broadcasting_batch(matmul_p)
 
 
 def matmul(a, b):
@@ -111,6 +113,7 @@ solve_p = Primitive(
     vjp=[lambda g, out, a, b: -matmul(solve(mT(a), g), mT(out)),
          lambda g, out, a, b: solve(mT(a), g)],
     doc="x with a x = b, for stacks of square a and of matrices b.")
+solve_p.batch = broadcasting_batch(solve_p)
 
 
 def solve(a, b):

@@ -2,7 +2,7 @@
 (mean, logsumexp, softmax). Primitives drop the reduced axes; `keepdims` is a reshape."""
 import numpy as np
 
-from .core import Primitive, lift_promoted, normalize_axes, require_float, cast
+from .core import REGISTRY, Primitive, lift_promoted, normalize_axes, require_float, cast
 from .elementwise import exp, log, stop_gradient, where
 from .shape import broadcast_to, reshape
 
@@ -22,6 +22,12 @@ def kept_shape(shape, axes):
 def expand_back(y, x, axes):
     """A reduction result `y` broadcast back over the reduced `axes` of `x`."""
     return broadcast_to(reshape(y, kept_shape(x.shape, axes)), x.shape)
+
+
+def _batch_reduce(name):
+    def rule(inputs, batched, axes):
+        return REGISTRY[name].bind(inputs[0], axes=tuple(a + 1 for a in axes))
+    return rule
 
 
 def _sum_jvp(t, out, x, axes):
@@ -49,20 +55,20 @@ def _prod_partials(x, axes):
 
 
 reduce_sum_p = Primitive(
-    "reduce_sum", nin=1, infer=_infer_reduce("sum"),
+    "reduce_sum", nin=1, batch=_batch_reduce("reduce_sum"), infer=_infer_reduce("sum"),
     ref=lambda x, axes: np.sum(x, axis=axes),
     jvp=[_sum_jvp], vjp=[lambda g, out, x, axes: expand_back(g, x, axes)],
     doc="Sum over `axes`.")
 reduce_max_p = Primitive(
-    "reduce_max", nin=1, infer=_infer_reduce("max"),
+    "reduce_max", nin=1, batch=_batch_reduce("reduce_max"), infer=_infer_reduce("max"),
     ref=lambda x, axes: np.max(x, axis=axes),
     jvp=[_extremum_rule("jvp")], vjp=[_extremum_rule("vjp")], doc="Maximum over `axes`.")
 reduce_min_p = Primitive(
-    "reduce_min", nin=1, infer=_infer_reduce("min"),
+    "reduce_min", nin=1, batch=_batch_reduce("reduce_min"), infer=_infer_reduce("min"),
     ref=lambda x, axes: np.min(x, axis=axes),
     jvp=[_extremum_rule("jvp")], vjp=[_extremum_rule("vjp")], doc="Minimum over `axes`.")
 reduce_prod_p = Primitive(
-    "reduce_prod", nin=1, infer=_infer_reduce("prod"),
+    "reduce_prod", nin=1, batch=_batch_reduce("reduce_prod"), infer=_infer_reduce("prod"),
     ref=lambda x, axes: np.prod(x, axis=axes),
     jvp=[lambda t, out, x, axes: reduce_sum_p.bind(broadcast_to(t, x.shape) * _prod_partials(x, axes),
                                                    axes=axes)],

@@ -28,7 +28,8 @@ reshape_p = Primitive(
     ref=lambda x, shape: np.reshape(x, shape),
     jvp=[lambda t, out, x, shape: reshape(t, shape)],
     vjp=[lambda g, out, x, shape: reshape(g, x.shape)],
-    doc="The same elements (row-major) under a new shape.")
+    doc="The same elements (row-major) under a new shape.",
+    batch=lambda xs, batched, shape: reshape(xs[0], xs[0].shape[:1] + shape))
 
 
 def reshape(x, *shape):
@@ -65,7 +66,8 @@ transpose_p = Primitive(
     ref=lambda x, perm: np.transpose(x, perm),
     jvp=[lambda t, out, x, perm: transpose(t, perm)],
     vjp=[lambda g, out, x, perm: transpose(g, tuple(np.argsort(perm)))],
-    doc="Permute the axes.")
+    doc="Permute the axes.",
+    batch=lambda xs, batched, perm: transpose_p.bind(xs[0], perm=(0,) + tuple(p + 1 for p in perm)))
 
 
 def transpose(x, axes=None):
@@ -106,7 +108,14 @@ broadcast_to_p = Primitive(
     ref=lambda x, shape: np.broadcast_to(x, shape).copy(),
     jvp=[lambda t, out, x, shape: broadcast_to(t, shape)],
     vjp=[lambda g, out, x, shape: g],           # the reverse driver sums back to x.shape
-    doc="Repeat along new or size-1 axes (NumPy broadcasting).")
+    doc="Repeat along new or size-1 axes (NumPy broadcasting).",
+    batch=lambda xs, batched, shape: _batch_broadcast(xs[0], shape))
+
+
+def _batch_broadcast(x, shape):
+    b, logical = x.shape[0], x.shape[1:]
+    x = reshape(x, (b,) + (1,) * (len(shape) - len(logical)) + logical)
+    return broadcast_to(x, (b,) + shape)
 
 
 def broadcast_to(x, shape):
@@ -155,7 +164,14 @@ def _concat_jvp(i):
 concatenate_p = Primitive(
     "concatenate", infer=_infer_concatenate,
     ref=lambda *xs, axis: np.concatenate(xs, axis=axis),
-    jvp=_concat_jvp, vjp=_concat_vjp, doc="Join tensors along an existing axis.")
+    jvp=_concat_jvp, vjp=_concat_vjp, doc="Join tensors along an existing axis.",
+    batch=lambda xs, batched, axis: _batch_concatenate(xs, batched, axis))
+
+
+def _batch_concatenate(xs, batched, axis):
+    b = next(x.shape[0] for x, f in zip(xs, batched) if f)
+    xs = [x if f else broadcast_to(x, (b,) + x.shape) for x, f in zip(xs, batched)]
+    return concatenate_p.bind(*xs, axis=axis + 1)
 
 
 def concatenate(xs, axis=0):
@@ -227,7 +243,9 @@ slice_p = Primitive(
     jvp=[lambda t, out, x, start, stop, step: slice_p.bind(broadcast_to(t, x.shape), start=start,
                                                            stop=stop, step=step)],
     vjp=[lambda g, out, x, start, stop, step: _unslice(g, x.shape, start, step)],
-    doc="A static strided window (positive steps).")
+    doc="A static strided window (positive steps).",
+    batch=lambda xs, batched, start, stop, step: slice_p.bind(
+        xs[0], start=(0,) + start, stop=xs[0].shape[:1] + stop, step=(1,) + step))
 
 
 def _unslice(g, shape, start, step):
@@ -259,7 +277,9 @@ pad_p = Primitive(
         g, start=lo, stop=tuple(a + (n - 1) * (i + 1) + 1 if n else a
                                 for a, n, i in zip(lo, x.shape, interior)),
         step=tuple(i + 1 for i in interior))],
-    doc="Surround with zeros (lo/hi per axis) and put `interior` zeros between elements.")
+    doc="Surround with zeros (lo/hi per axis) and put `interior` zeros between elements.",
+    batch=lambda xs, batched, lo, hi, interior: pad_p.bind(
+        xs[0], lo=(0,) + lo, hi=(0,) + hi, interior=(0,) + interior))
 
 
 def pad_zeros(x, lo, hi, interior=None):
@@ -276,7 +296,8 @@ rev_p = Primitive(
     ref=lambda x, axes: np.flip(x, axes).copy(),
     jvp=[lambda t, out, x, axes: rev(broadcast_to(t, x.shape), axes)],
     vjp=[lambda g, out, x, axes: rev(g, axes)],
-    doc="Reverse the order of elements along `axes`.")
+    doc="Reverse the order of elements along `axes`.",
+    batch=lambda xs, batched, axes: rev_p.bind(xs[0], axes=tuple(a + 1 for a in axes)))
 
 
 def rev(x, axes):

@@ -9,6 +9,7 @@ from .dtypes import float32, float64
 from .errors import CompileError, GraphcError, MemoryBudgetError, ShapeError
 from .ad.transforms import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .checking import check_grads
+from .compiler import compile
 from .interp import evaluate
 from .ir import Tensor
 from .dsl import trace
@@ -26,7 +27,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CompileError", "GraphcError", "MemoryBudgetError", "ShapeError", "Tensor",
-    "check_grads", "grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad", "vjp",
+    "check_grads", "compile", "grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad", "vjp",
     "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
     "exp", "expand_dims", "expm1", "float32", "float64", "format", "linalg", "log", "log1p",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",

@@ -48,3 +48,8 @@ def result_type(*dtypes) -> np.dtype:
 def short(dtype) -> str:
     """'f64', 'f32' or 'bool' for listings."""
     return {float64: "f64", float32: "f32", bool_: "bool"}[np.dtype(dtype)]
+
+
+def ctype(dtype) -> str:
+    """The C element type: double, float, or unsigned char (NumPy's bool layout)."""
+    return {float64: "double", float32: "float", bool_: "unsigned char"}[np.dtype(dtype)]

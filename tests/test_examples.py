@@ -11,3 +11,23 @@ EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
 def test_example_runs(script, capsys):
     runpy.run_path(str(EXAMPLES / script), run_name="__main__")
     assert "agrees with the closed form" in capsys.readouterr().out
+
+
+def test_exported_c_example_builds_and_prints_the_gradient(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    import graphc as gc
+
+    work = tmp_path / "export_c"
+    shutil.copytree(EXAMPLES / "export_c", work)
+    result = subprocess.run(["make", "-s", "run", f"PYTHON={sys.executable}"], cwd=work,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    printed = [float(line.split("=")[-1]) for line in result.stdout.splitlines() if "=" in line]
+    w1, w2 = gc.var("w1"), gc.var("w2")
+    v = w2 * gc.log(w1)
+    L = v + gc.sqrt(v)
+    f = gc.compile([w1, w2], [L, *gc.grad(L, [w1, w2])])
+    assert printed[-3:] == [float(x) for x in f(2.0, 3.0)]

@@ -31,7 +31,9 @@ class Primitive:
     input's index.
     batch(inputs, batched, **attrs) -> the op applied to operands of which those flagged
         in `batched` carry an extra leading batch axis (the vmap rule); the default fits
-        ops that act on trailing axes and see leading axes as a stack. `c` is the C emitter (the code generator's table).
+        ops that act on trailing axes and see leading axes as a stack. `c` is the C spelling of an elementwise op: a template, or a function of the
+    attributes giving one. `view` (set by view ops) maps an output index to the index
+    read from the operand, so the code generator can fuse views into loops.
     """
 
     def __init__(self, name, *, infer, ref, jvp=None, vjp=None, batch=None, c=None, nin=None,
@@ -45,6 +47,7 @@ class Primitive:
         self.vjp = vjp
         self.batch = batch if batch is not None else trailing_batch(self)
         self.c = c
+        self.view = None            # index map of a view op: (node, out_index) -> in_index
         self.nin = nin
         self.multiple_results = multiple_results
         self.interned = interned
@@ -221,7 +224,8 @@ cast_p = Primitive(
     ref=lambda x, dtype: x.astype(dtype),
     jvp=[lambda t, out, x, dtype: cast(t, dtype) if dtype in dtypes.FLOATS else None],
     vjp=[lambda ct, out, x, dtype: cast(ct, x.dtype) if x.dtype in dtypes.FLOATS else None],
-    doc="Convert to another dtype.")
+    doc="Convert to another dtype.",
+    c=lambda dtype: "({0} != 0)" if dtype == dtypes.bool_ else "(({T}){0})")
 
 
 # ---------------------------------------------------------------- shape helpers

@@ -33,10 +33,14 @@ def _errstate(ref):
     return quiet
 
 
-def elementwise(name, ref, rules, nin, doc):
-    """Define an elementwise float primitive and return (primitive, public function)."""
+def elementwise(name, ref, rules, nin, doc, c):
+    """Define an elementwise float primitive and return (primitive, public function).
+
+    `c` is its C expression: {0}, {1} the operands, {f} the math-function suffix ("" or
+    "f") and {T} the C type.
+    """
     prim = Primitive(name, nin=nin, infer=_infer_float(name), ref=_errstate(ref),
-                     jvp=rules, vjp=rules, doc=doc)
+                     jvp=rules, vjp=rules, doc=doc, c=c)
     prim.batch = broadcasting_batch(prim)
 
     def apply(*xs):
@@ -53,33 +57,51 @@ def _sigmoid_ref(x):
 
 
 # Each rule is written in graphc's own ops, so it can be differentiated again.
-neg_p, neg = elementwise("neg", np.negative, [lambda g, out, x: -g], 1, "-x")
-exp_p, exp = elementwise("exp", np.exp, [lambda g, out, x: g * out], 1, "e**x")
-log_p, log = elementwise("log", np.log, [lambda g, out, x: g / x], 1, "Natural logarithm.")
-sqrt_p, sqrt = elementwise("sqrt", np.sqrt, [lambda g, out, x: g * 0.5 / out], 1, "Square root.")
-sin_p, sin = elementwise("sin", np.sin, [lambda g, out, x: g * cos(x)], 1, "Sine.")
-cos_p, cos = elementwise("cos", np.cos, [lambda g, out, x: -(g * sin(x))], 1, "Cosine.")
-tan_p, tan = elementwise("tan", np.tan, [lambda g, out, x: g * (1 + out * out)], 1, "Tangent.")
+neg_p, neg = elementwise("neg", np.negative, [lambda g, out, x: -g], 1, "-x",
+    c="(-{0})")
+exp_p, exp = elementwise("exp", np.exp, [lambda g, out, x: g * out], 1, "e**x",
+    c="exp{f}({0})")
+log_p, log = elementwise("log", np.log, [lambda g, out, x: g / x], 1, "Natural logarithm.",
+    c="log{f}({0})")
+sqrt_p, sqrt = elementwise("sqrt", np.sqrt, [lambda g, out, x: g * 0.5 / out], 1, "Square root.",
+    c="sqrt{f}({0})")
+sin_p, sin = elementwise("sin", np.sin, [lambda g, out, x: g * cos(x)], 1, "Sine.",
+    c="sin{f}({0})")
+cos_p, cos = elementwise("cos", np.cos, [lambda g, out, x: -(g * sin(x))], 1, "Cosine.",
+    c="cos{f}({0})")
+tan_p, tan = elementwise("tan", np.tan, [lambda g, out, x: g * (1 + out * out)], 1, "Tangent.",
+    c="tan{f}({0})")
 tanh_p, tanh = elementwise("tanh", np.tanh, [lambda g, out, x: g * (1 - out * out)], 1,
-                           "Hyperbolic tangent.")
+                           "Hyperbolic tangent.",
+    c="tanh{f}({0})")
 sigmoid_p, sigmoid = elementwise("sigmoid", _sigmoid_ref, [lambda g, out, x: g * (out * (1 - out))],
-                                 1, "Logistic sigmoid 1 / (1 + e**-x).")
+                                 1, "Logistic sigmoid 1 / (1 + e**-x).",
+    c="(({T})1 / (({T})1 + exp{f}(-{0})))")
 abs_p, abs_ = elementwise("abs", np.abs, [lambda g, out, x: g * sign(x)], 1,
-                          "Absolute value (derivative sign(x), 0 at 0).")
-sign_p, sign = elementwise("sign", np.sign, None, 1, "Sign: -1, 0 or 1 (derivative 0).")
-log1p_p, log1p = elementwise("log1p", np.log1p, [lambda g, out, x: g / (1 + x)], 1, "log(1 + x).")
-expm1_p, expm1 = elementwise("expm1", np.expm1, [lambda g, out, x: g * (out + 1)], 1, "e**x - 1.")
+                          "Absolute value (derivative sign(x), 0 at 0).",
+    c="fabs{f}({0})")
+sign_p, sign = elementwise("sign", np.sign, None, 1, "Sign: -1, 0 or 1 (derivative 0).",
+    c="({0} > 0 ? ({T})1 : {0} < 0 ? ({T})-1 : {0})")
+log1p_p, log1p = elementwise("log1p", np.log1p, [lambda g, out, x: g / (1 + x)], 1, "log(1 + x).",
+    c="log1p{f}({0})")
+expm1_p, expm1 = elementwise("expm1", np.expm1, [lambda g, out, x: g * (out + 1)], 1, "e**x - 1.",
+    c="expm1{f}({0})")
 stop_gradient_p, stop_gradient = elementwise(
     "stop_gradient", lambda x: x, None, 1,
-    "The identity, with a zero derivative (as jax.lax.stop_gradient).")
+    "The identity, with a zero derivative (as jax.lax.stop_gradient).",
+    c="{0}")
 
-add_p, add = elementwise("add", np.add, [lambda g, out, x, y: g, lambda g, out, x, y: g], 2, "x + y")
+add_p, add = elementwise("add", np.add, [lambda g, out, x, y: g, lambda g, out, x, y: g], 2, "x + y",
+    c="({0} + {1})")
 sub_p, sub = elementwise("sub", np.subtract, [lambda g, out, x, y: g, lambda g, out, x, y: -g], 2,
-                         "x - y")
+                         "x - y",
+    c="({0} - {1})")
 mul_p, mul = elementwise("mul", np.multiply, [lambda g, out, x, y: g * y, lambda g, out, x, y: g * x],
-                         2, "x * y")
+                         2, "x * y",
+    c="({0} * {1})")
 div_p, div = elementwise("div", np.divide,
-                         [lambda g, out, x, y: g / y, lambda g, out, x, y: -(g * out / y)], 2, "x / y")
+                         [lambda g, out, x, y: g / y, lambda g, out, x, y: -(g * out / y)], 2, "x / y",
+    c="({0} / {1})")
 
 
 def _pow_dy(g, out, x, y):
@@ -90,7 +112,8 @@ def _pow_dy(g, out, x, y):
 
 pow_p, power = elementwise("pow", np.power,
                            [lambda g, out, x, y: g * y * power(x, y - 1), _pow_dy], 2,
-                           "x ** y, elementwise.")
+                           "x ** y, elementwise.",
+    c="pow{f}({0}, {1})")
 
 
 def _max_rule(mine, other):
@@ -102,15 +125,17 @@ def _max_rule(mine, other):
 maximum_p, maximum = elementwise("maximum", np.maximum,
                                  [_max_rule(lambda x, y: x, lambda x, y: y),
                                   _max_rule(lambda x, y: y, lambda x, y: x)], 2,
-                                 "Elementwise maximum (ties share the derivative).")
+                                 "Elementwise maximum (ties share the derivative).",
+    c="({0} > {1} || {0} != {0} ? {0} : {1})")
 minimum_p, minimum = elementwise("minimum", np.minimum,
                                  [_max_rule(lambda x, y: y, lambda x, y: x),
                                   _max_rule(lambda x, y: x, lambda x, y: y)], 2,
-                                 "Elementwise minimum (ties share the derivative).")
+                                 "Elementwise minimum (ties share the derivative).",
+    c="({0} < {1} || {0} != {0} ? {0} : {1})")
 
 
-def comparison(name, ref, doc):
-    prim = Primitive(name, nin=2, infer=_infer_compare(name), ref=ref, doc=doc)
+def comparison(name, ref, doc, c):
+    prim = Primitive(name, nin=2, infer=_infer_compare(name), ref=ref, doc=doc, c=c)
     prim.batch = broadcasting_batch(prim)
 
     def apply(x, y):
@@ -119,12 +144,12 @@ def comparison(name, ref, doc):
     return prim, apply
 
 
-lt_p, less = comparison("lt", np.less, "x < y (bool)")
-le_p, less_equal = comparison("le", np.less_equal, "x <= y (bool)")
-gt_p, greater = comparison("gt", np.greater, "x > y (bool)")
-ge_p, greater_equal = comparison("ge", np.greater_equal, "x >= y (bool)")
-eq_p, equal = comparison("eq", np.equal, "x == y (bool)")
-ne_p, not_equal = comparison("ne", np.not_equal, "x != y (bool)")
+lt_p, less = comparison("lt", np.less, "x < y (bool)", "({0} < {1})")
+le_p, less_equal = comparison("le", np.less_equal, "x <= y (bool)", "({0} <= {1})")
+gt_p, greater = comparison("gt", np.greater, "x > y (bool)", "({0} > {1})")
+ge_p, greater_equal = comparison("ge", np.greater_equal, "x >= y (bool)", "({0} >= {1})")
+eq_p, equal = comparison("eq", np.equal, "x == y (bool)", "({0} == {1})")
+ne_p, not_equal = comparison("ne", np.not_equal, "x != y (bool)", "({0} != {1})")
 
 
 def _infer_where(c, x, y):
@@ -139,7 +164,8 @@ where_p = Primitive("where", nin=3, infer=_infer_where, ref=np.where,
                          lambda g, out, c, x, y: where(c, 0, g)],
                     vjp=[None, lambda g, out, c, x, y: where(c, g, 0),
                          lambda g, out, c, x, y: where(c, 0, g)],
-                    doc="where(c, x, y): x where c holds, else y (broadcast).")
+                    doc="where(c, x, y): x where c holds, else y (broadcast).",
+                    c="({0} ? {1} : {2})")
 where_p.batch = broadcasting_batch(where_p)
 
 

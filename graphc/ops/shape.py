@@ -377,3 +377,50 @@ def getitem(x, index):
     y = strided_slice(x, start, stop, step)
     y = rev(y, tuple(flip))
     return reshape(y, tuple(out_shape))
+
+
+# ---------------------------------------------------------------- index maps of the views
+# (used by the code generator to fold views into the loops that read them)
+
+def _view_broadcast(node, index):
+    from ..affine import broadcast_index
+    return broadcast_index(index, node.inputs[0].shape, node.shape)
+
+
+def _view_transpose(node, index):
+    result = [None] * len(index)
+    for k, p in enumerate(node.params["perm"]):
+        result[p] = index[k]
+    return result
+
+
+def _view_slice(node, index):
+    p = node.params
+    return [a + s * i for a, s, i in zip(p["start"], p["step"], index)]
+
+
+def _view_rev(node, index):
+    axes, shape = node.params["axes"], node.shape
+    return [(shape[k] - 1) - i if k in axes else i for k, i in enumerate(index)]
+
+
+def unit_reshape_map(in_shape, out_shape):
+    """For a reshape that only adds or removes size-1 axes: out axis -> in axis (or None)."""
+    if [d for d in in_shape if d != 1] != [d for d in out_shape if d != 1]:
+        return None
+    in_axes = [k for k, d in enumerate(in_shape) if d != 1]
+    out_axes = [k for k, d in enumerate(out_shape) if d != 1]
+    return dict(zip(in_axes, out_axes))
+
+
+def _view_reshape(node, index):
+    from ..affine import Affine
+    mapping = unit_reshape_map(node.inputs[0].shape, node.shape)
+    return [index[mapping[k]] if k in mapping else Affine() for k in range(node.inputs[0].ndim)]
+
+
+broadcast_to_p.view = _view_broadcast
+transpose_p.view = _view_transpose
+slice_p.view = _view_slice
+rev_p.view = _view_rev
+reshape_p.view = _view_reshape          # valid only where unit_reshape_map is not None

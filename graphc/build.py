@@ -1,0 +1,136 @@
+"""Compiling generated C into a shared object, through an on-disk cache.
+
+The only module that runs the C compiler or imports cffi. Each graph costs one plain C
+compile of its kernel (no Python extension per graph): the kernel exports
+`graphc_entry`, which is loaded with cffi's ABI mode and called through one shared
+declaration. Cache entries are keyed by the C source, the compiler and its version, the
+flags and graphc's version; written atomically (temporary file, then rename) under a
+lock; checked by size and checksum on load, and rebuilt when damaged.
+"""
+import fcntl
+import functools
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import cffi
+
+from .errors import CompileError
+
+ENTRY = "graphc_entry"
+ffi = cffi.FFI()
+ffi.cdef(f"""
+    int {ENTRY}(const void *const *arg, void *const *res, void *work);
+""")
+
+BASE_FLAGS = ["-std=c99", "-fPIC", "-shared", "-fno-math-errno", "-fopenmp-simd", "-march=native"]
+
+
+def optimization_flags(source: str) -> list:
+    """-O3 for ordinary kernels; lighter optimisation for very large sources, whose
+    compile time would otherwise dominate."""
+    size = len(source)
+    return ["-O3"] if size < 400_000 else ["-O2"] if size < 2_000_000 else ["-O1"]
+
+
+@functools.lru_cache(maxsize=None)
+def find_compiler() -> str:
+    """The C compiler: $CC, else gcc, else cc; CompileError when there is none."""
+    tried = [os.environ["CC"]] if os.environ.get("CC") else ["gcc", "cc"]
+    for cc in tried:
+        path = shutil.which(cc)
+        if path:
+            return path
+    raise CompileError(f"no C compiler found (tried {', '.join(tried)}); install gcc or set $CC")
+
+
+@functools.lru_cache(maxsize=None)
+def compiler_version(cc: str) -> str:
+    try:
+        return subprocess.run([cc, "--version"], capture_output=True, text=True, timeout=30).stdout
+    except OSError as e:
+        raise CompileError(f"the C compiler {cc} cannot run: {e}") from None
+
+
+def cache_root(cache_dir=None) -> Path:
+    """cache_dir, else $GRAPHC_CACHE_DIR, else the user's cache directory."""
+    if cache_dir is None:
+        cache_dir = os.environ.get("GRAPHC_CACHE_DIR")
+    if cache_dir is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        cache_dir = os.path.join(base, "graphc")
+    return Path(cache_dir)
+
+
+def cache_key(source: str, cc: str, flags: list) -> str:
+    from . import __version__
+    h = hashlib.sha256()
+    for part in (source, cc, compiler_version(cc), " ".join(flags), __version__):
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(source: str, cache_dir=None) -> Path:
+    """The path of a shared object compiled from `source`, from the cache if possible."""
+    cc = find_compiler()
+    flags = optimization_flags(source) + BASE_FLAGS
+    key = cache_key(source, cc, flags)
+    root = cache_root(cache_dir) / key[:2]
+    root.mkdir(parents=True, exist_ok=True)
+    lib, stamp = root / f"{key}.so", root / f"{key}.sum"
+    if _valid(lib, stamp):
+        return lib
+    with open(root / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if _valid(lib, stamp):            # another process built it meanwhile
+                return lib
+            _compile(cc, flags, source, root, lib, stamp, key)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return lib
+
+
+def _valid(lib: Path, stamp: Path) -> bool:
+    try:
+        return stamp.read_text() == _checksum(lib)
+    except OSError:
+        return False
+
+
+def _compile(cc, flags, source, root, lib, stamp, key):
+    fd, tmp_so = tempfile.mkstemp(dir=root, prefix=f".{key[:16]}.", suffix=".so")
+    os.close(fd)
+    c_file = root / f"{key}.c"
+    tmp_c = Path(tmp_so).with_suffix(".c")
+    try:
+        tmp_c.write_text(source)
+        cmd = [cc, *flags, str(tmp_c), "-o", tmp_so, "-lm"]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise CompileError(f"C compilation failed ({' '.join(cmd)}):\n{result.stderr[-20000:]}")
+        os.replace(tmp_c, c_file)
+        checksum = _checksum(Path(tmp_so))
+        os.replace(tmp_so, lib)
+        fd, tmp_sum = tempfile.mkstemp(dir=root, prefix=".sum.")
+        with os.fdopen(fd, "w") as f:
+            f.write(checksum)
+        os.replace(tmp_sum, stamp)
+    finally:
+        for leftover in (tmp_so, tmp_c):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+
+
+def load(path: Path):
+    """(library handle, entry function) of a built kernel."""
+    lib = ffi.dlopen(str(path))
+    return lib, getattr(lib, ENTRY)

@@ -1,0 +1,434 @@
+"""Program -> C99 text. Renders the decisions of `lower` and `schedule.memory`; decides nothing.
+
+One entry point per program, CasADi's calling convention without Python headers:
+    int NAME(const void *const *arg, void *const *res, void *work);
+`arg[i]` points at input i, `res[j]` at output j (C-contiguous), `work` at
+NAME_WORK_BYTES bytes of scratch (64-byte aligned). Returns 0, or an error code
+(1 singular matrix, 2 matrix not positive definite, 3 SVD did not converge).
+"""
+import numpy as np
+
+from .. import dtypes
+from ..affine import Affine, broadcast_index, offset
+from . import csrc
+
+ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge"}
+_SFX = {dtypes.float64: "_f64", dtypes.float32: "_f32"}
+
+
+def literal(value, dtype) -> str:
+    """A C literal of `dtype` that reads back exactly."""
+    dtype = np.dtype(dtype)
+    if dtype == dtypes.bool_:
+        return "1" if value else "0"
+    v = float(value)
+    if np.isnan(v):
+        text = "NAN"
+    elif np.isinf(v):
+        text = "INFINITY" if v > 0 else "(-INFINITY)"
+        return f"(({dtypes.ctype(dtype)}){text})"
+    else:
+        text = repr(float(np.asarray(v, dtype=dtype)))
+        if dtype == dtypes.float32:
+            text += "f"
+    if text == "NAN":
+        return f"(({dtypes.ctype(dtype)})NAN)"
+    return f"({text})" if text.startswith("-") else text
+
+
+def sanitize_comment(text) -> str:
+    """User text made safe inside a C comment: printable ASCII, no comment delimiters."""
+    text = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in str(text))
+    return text.replace("*/", "*?").replace("/*", "/?").replace("\\", "/")
+
+
+class Body:
+    """The statements of one loop body: each inlined node becomes one `const` local."""
+
+    def __init__(self, program, refs, flat_key=None, flat_var="i"):
+        self.program, self.refs = program, refs
+        self.lines, self.memo, self.offsets = [], {}, []
+        self.flat_key, self.flat_var = flat_key, flat_var
+        self.count = 0
+
+    def read(self, buf, shape, index):
+        if buf.kind == "local":
+            return buf.name
+        off = offset(index, shape)
+        self.offsets.append(off)
+        text = self.flat_var if self.flat_key is not None and off.key() == self.flat_key else off.c()
+        return f"{self.refs[buf.name]}[{text}]"
+
+    def gen(self, node, index, root=False):
+        """C expression for `node` at `index` (a list of Affine), emitting its statements."""
+        storage = self.program.storage
+        if not root and node.id in storage:
+            return self.read(storage[node.id], node.shape, index)
+        name = node.op.name
+        if name == "const":
+            return literal(node.params["value"].array.reshape(-1)[0], node.dtype)
+        key = (node.id, tuple(Affine.of(i).key() for i in index))
+        if key in self.memo:
+            return self.memo[key]
+        if node.op.view is not None:
+            result = self.gen(node.inputs[0], node.op.view(node, index))
+        else:
+            args = [self.gen(x, broadcast_index(index, x.shape, node.shape)) for x in node.inputs]
+            template = node.op.c(node.params["dtype"]) if callable(node.op.c) else node.op.c
+            math_dtype = node.inputs[0].dtype if node.inputs else node.dtype
+            text = template.format(*args, f="f" if math_dtype == dtypes.float32 else "",
+                                   T=dtypes.ctype(node.dtype))
+            local = f"v{self.count}"
+            self.count += 1
+            self.lines.append(f"const {dtypes.ctype(node.dtype)} {local} = {text};")
+            result = local
+        self.memo[key] = result
+        return result
+
+
+def _loops(shape, var):
+    """(opening lines, closing lines, index) of a row-major loop nest over `shape`."""
+    opens, index = [], []
+    for k, d in enumerate(shape):
+        if d == 1:
+            index.append(Affine())
+            continue
+        v = f"{var}{k}"
+        opens.append(f"for (int {v} = 0; {v} < {d}; ++{v}) {{")
+        index.append(Affine.var(v))
+    return opens, ["}"] * len(opens), index
+
+
+def _indent(lines, depth):
+    return ["    " * depth + line for line in lines]
+
+
+class Emitter:
+    def __init__(self, program, name):
+        self.program, self.name = program, name
+        self.helpers = {}            # (csrc name, dtype name) -> True, in order of first use
+        self.refs = {}
+        for b in program.buffers:
+            self.refs[b.name] = {"input": b.name, "output": b.name, "const": b.name,
+                                 "local": b.name, "arena": f"w_{b.name}", "scratch": f"w_{b.name}"}[b.kind]
+
+    def need(self, helper, dtype):
+        self.helpers[(helper, np.dtype(dtype).name)] = True
+
+    # ------------------------------------------------------------ instructions
+
+    def comment(self, ins):
+        node = ins.node
+        if node is None:
+            return []
+        from ..printing import type_str
+        args = ", ".join(f"%{i.id}" for i in node.inputs)
+        label = f" '{sanitize_comment(node.name)}'" if node.name is not None else ""
+        return [f"/* %{node.id} = {node.op.name}{label} {args} : {type_str(node)} */"]
+
+    def store_body(self, ins, shape, make_store):
+        """A loop over `shape` whose body computes via `make_store(body, index)`;
+        flattened to a single loop when every access is the identity."""
+        opens, closes, index = _loops(shape, "i")
+        body = Body(self.program, self.refs)
+        store_offset = make_store(body, index)
+        size = int(np.prod(shape, dtype=np.int64))
+        flat = len(opens) > 1 and store_offset is not None and all(
+            (not o.terms) or o.key() == store_offset.key() for o in body.offsets)
+        if flat:
+            body = Body(self.program, self.refs, flat_key=store_offset.key())
+            make_store(body, index)
+            opens = [f"for (int i = 0; i < {size}; ++i) {{"]
+            closes = ["}"]
+        return opens + _indent(body.lines, 1) + closes if opens else body.lines, flat
+
+    def emit_loop(self, ins):
+        node, out = ins.node, ins.outs[0]
+
+        def store(body, index):
+            value = body.gen(node, index, root=True)
+            if out.kind == "local":
+                body.lines.append(f"{out.name} = {value};")
+                return None
+            off = offset(index, node.shape)
+            text = body.flat_var if body.flat_key is not None else off.c()
+            body.lines.append(f"o[{text}] = {value};")
+            return off
+        lines, _ = self.store_body(ins, node.shape, store)
+        return self.with_out(out, lines)
+
+    def emit_copy(self, ins):
+        node, out = ins.node, ins.outs[0]
+
+        def store(body, index):
+            value = body.gen(node, index)
+            off = offset(index, node.shape)
+            text = body.flat_var if body.flat_key is not None else off.c()
+            body.lines.append(f"o[{text}] = {value};")
+            return off
+        lines, _ = self.store_body(ins, node.shape, store)
+        return self.with_out(out, lines)
+
+    def with_out(self, out, lines):
+        if out.kind == "local":
+            return ["{"] + _indent(lines, 1) + ["}"]
+        return ["{", f"    {out.ctype} *restrict o = {self.refs[out.name]};"] + _indent(lines, 1) + ["}"]
+
+    def emit_reduce(self, ins):
+        node, out = ins.node, ins.outs[0]
+        x = node.inputs[0]
+        axes = node.params["axes"]
+        T = dtypes.ctype(node.dtype)
+        op = node.op.name
+        init = {"reduce_sum": literal(0, node.dtype), "reduce_prod": literal(1, node.dtype),
+                "reduce_max": literal(-np.inf, node.dtype), "reduce_min": literal(np.inf, node.dtype)}[op]
+
+        def combine(acc, v):
+            return {"reduce_sum": f"{acc} += {v};", "reduce_prod": f"{acc} *= {v};",
+                    "reduce_max": f"if ({v} > {acc} || {v} != {v}) {acc} = {v};",
+                    "reduce_min": f"if ({v} < {acc} || {v} != {v}) {acc} = {v};"}[op]
+        kept = [k for k in range(x.ndim) if k not in axes]
+        body = Body(self.program, self.refs)
+        if x.ndim - 1 in axes or out.kind == "local":
+            # kept axes outside, reduced axes inside, a register accumulator
+            o_open, o_close, o_index = _loops([x.shape[k] for k in kept], "i")
+            r_open, r_close, r_index = _loops([x.shape[k] for k in axes], "r")
+            full = [None] * x.ndim
+            for k, i in zip(kept, o_index):
+                full[k] = i
+            for k, i in zip(axes, r_index):
+                full[k] = i
+            value = body.gen(x, full)
+            body.lines.append(combine("acc", value))
+            pragma = ["#pragma omp simd reduction(+:acc)"] if op == "reduce_sum" and r_open else []
+            target = out.name if out.kind == "local" else f"o[{offset(o_index, node.shape).c()}]"
+            inner = [f"{T} acc = {init};"] + r_open[:-1] + pragma + r_open[-1:] + \
+                _indent(body.lines, 1) + r_close + [f"{target} = acc;"]
+            lines = o_open + _indent(inner, 1) + o_close if o_open else inner
+            return self.with_out(out, lines)
+        # the last axis is kept: accumulate into the output, walking x in memory order
+        opens, closes, index = _loops(x.shape, "i")
+        value = body.gen(x, index)
+        o_off = offset([index[k] for k in kept], node.shape).c()
+        body.lines.append(combine(f"o[{o_off}]", value))
+        fill = [f"for (int i = 0; i < {node.size}; ++i) o[i] = {init};"]
+        return self.with_out(out, fill + opens + _indent(body.lines, 1) + closes)
+
+    def emit_pad(self, ins):
+        node, out = ins.node, ins.outs[0]
+        x = node.inputs[0]
+        p = node.params
+        opens, closes, index = _loops(x.shape, "i")
+        body = Body(self.program, self.refs)
+        value = body.gen(x, index)
+        target = [lo + (interior + 1) * i for lo, interior, i in zip(p["lo"], p["interior"], index)]
+        body.lines.append(f"o[{offset(target, node.shape).c()}] = {value};")
+        fill = [f"memset(o, 0, sizeof({out.ctype}) * {node.size});"]
+        return self.with_out(out, fill + opens + _indent(body.lines, 1) + closes)
+
+    def emit_concat(self, ins):
+        node, out = ins.node, ins.outs[0]
+        axis = node.params["axis"]
+        lines, start = [], 0
+        for x in node.inputs:
+            opens, closes, index = _loops(x.shape, "i")
+            body = Body(self.program, self.refs)
+            value = body.gen(x, index)
+            target = list(index)
+            target[axis] = Affine.of(target[axis]) + start
+            body.lines.append(f"o[{offset(target, node.shape).c()}] = {value};")
+            lines += ["{"] + _indent(opens + _indent(body.lines, 1) + closes, 1) + ["}"]
+            start += x.shape[axis]
+        return self.with_out(out, lines)
+
+    # ------------------------------------------------------------ calls
+
+    def ref(self, buf):
+        return f"&{buf.name}" if buf.kind == "local" else self.refs[buf.name]
+
+    def batch_loops(self, batch_shape):
+        opens, closes, index = _loops(batch_shape, "n")
+        return opens, closes, index
+
+    def emit_lu(self, ins):
+        a_node = ins.node
+        lu, piv = ins.outs
+        (a,) = ins.reads
+        n = a_node.shape[-1]
+        sfx = _SFX[a_node.dtype]
+        self.need("lu", a_node.dtype)
+        opens, closes, index = self.batch_loops(a_node.shape[:-2])
+        off = offset(index, a_node.shape[:-2])
+        body = [f"memcpy({self.ref(lu)} + ({off.c()}) * {n * n}, {self.ref(a)} + ({off.c()}) * {n * n}, "
+                f"sizeof({lu.ctype}) * {n * n});",
+                f"(void)gc_lu_factor{sfx}({n}, {self.ref(lu)} + ({off.c()}) * {n * n}, "
+                f"{self.ref(piv)} + ({off.c()}) * {n});"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def emit_call(self, ins):
+        return getattr(self, "call_" + ins.node.op.name)(ins)
+
+    def call_matmul(self, ins):
+        node = ins.node
+        a, b = ins.reads
+        ta, tb = ins.extra["ta"], ins.extra["tb"]
+        out = ins.outs[0]
+        a_node, b_node = node.inputs
+        m, n = node.shape[-2:]
+        k = a_node.shape[-1]
+        sfx = _SFX[node.dtype]
+        self.need("gemm", node.dtype)
+        batch = node.shape[:-2]
+        opens, closes, index = self.batch_loops(batch)
+        oa = offset(broadcast_index(index, a_node.shape[:-2], batch), a_node.shape[:-2])
+        ob = offset(broadcast_index(index, b_node.shape[:-2], batch), b_node.shape[:-2])
+        oc = offset(index, batch)
+        lda = m if ta else k
+        ldb = k if tb else n
+        call = (f"gc_gemm{sfx}({m}, {n}, {k}, {self.ref(a)} + ({oa.c()}) * {m * k}, {lda}, {int(ta)}, "
+                f"{self.ref(b)} + ({ob.c()}) * {k * n}, {ldb}, {int(tb)}, 0, "
+                f"{self.ref(out)} + ({oc.c()}) * {m * n}, {n});")
+        return ["{"] + _indent(opens + _indent([call], 1) + closes, 1) + ["}"]
+
+    def _lu_parts(self, ins):
+        e = ins.extra
+        return e["lu"], e["piv"], e["a_shape"], int(e["trans"])
+
+    def _singular_check(self, lu, n, off):
+        return [f"for (int d = 0; d < {n}; ++d) if ({self.ref(lu)}[({off.c()}) * {n * n} + d * {n + 1}] == 0) "
+                "return 1;"]
+
+    def call_solve(self, ins):
+        node, out = ins.node, ins.outs[0]
+        lu, piv, a_shape, trans = self._lu_parts(ins)
+        b_node = node.inputs[1]
+        b = ins.reads[2]
+        n, nrhs = node.shape[-2:]
+        sfx = _SFX[node.dtype]
+        batch = node.shape[:-2]
+        opens, closes, index = self.batch_loops(batch)
+        oa = offset(broadcast_index(index, a_shape[:-2], batch), a_shape[:-2])
+        ob = offset(broadcast_index(index, b_node.shape[:-2], batch), b_node.shape[:-2])
+        oc = offset(index, batch)
+        body = self._singular_check(lu, n, oa) + [
+            f"memcpy({self.ref(out)} + ({oc.c()}) * {n * nrhs}, {self.ref(b)} + ({ob.c()}) * {n * nrhs}, "
+            f"sizeof({out.ctype}) * {n * nrhs});",
+            f"gc_lu_solve{sfx}({n}, {nrhs}, {self.ref(lu)} + ({oa.c()}) * {n * n}, "
+            f"{self.ref(piv)} + ({oa.c()}) * {n}, {trans}, {self.ref(out)} + ({oc.c()}) * {n * nrhs});"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def call_inv(self, ins):
+        node, out = ins.node, ins.outs[0]
+        lu, piv, a_shape, trans = self._lu_parts(ins)
+        n = node.shape[-1]
+        sfx = _SFX[node.dtype]
+        opens, closes, index = self.batch_loops(node.shape[:-2])
+        o = offset(index, node.shape[:-2])
+        body = self._singular_check(lu, n, o) + [
+            f"{out.ctype} *x = {self.ref(out)} + ({o.c()}) * {n * n};",
+            f"for (int d = 0; d < {n * n}; ++d) x[d] = 0;",
+            f"for (int d = 0; d < {n}; ++d) x[d * {n + 1}] = 1;",
+            f"gc_lu_solve{sfx}({n}, {n}, {self.ref(lu)} + ({o.c()}) * {n * n}, "
+            f"{self.ref(piv)} + ({o.c()}) * {n}, {trans}, x);"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def call_det(self, ins):
+        node, out = ins.node, ins.outs[0]
+        lu, piv, a_shape, _ = self._lu_parts(ins)
+        n = a_shape[-1]
+        sfx = _SFX[node.dtype]
+        opens, closes, index = self.batch_loops(node.shape)
+        o = offset(index, node.shape)
+        body = [f"{self.ref(out)}[{o.c()}] = gc_lu_det{sfx}({n}, {self.ref(lu)} + ({o.c()}) * {n * n}, "
+                f"{self.ref(piv)} + ({o.c()}) * {n});"]
+        if out.kind == "local":
+            body = [f"{out.name} = gc_lu_det{sfx}({n}, {self.ref(lu)}, {self.ref(piv)});"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def call_slogdet(self, ins):
+        node = ins.node
+        sign, logdet = ins.outs
+        lu, piv, a_shape, _ = self._lu_parts(ins)
+        n = a_shape[-1]
+        sfx = _SFX[node.inputs[0].dtype]
+        opens, closes, index = self.batch_loops(a_shape[:-2])
+        o = offset(index, a_shape[:-2])
+        body = [f"gc_lu_slogdet{sfx}({n}, {self.ref(lu)} + ({o.c()}) * {n * n}, {self.ref(piv)} + ({o.c()}) * {n}, "
+                f"{self.ref(sign)} + ({o.c()}), {self.ref(logdet)} + ({o.c()}));"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def call_cholesky(self, ins):
+        node, out = ins.node, ins.outs[0]
+        (a,) = ins.reads
+        n = node.shape[-1]
+        sfx = _SFX[node.dtype]
+        self.need("cholesky", node.dtype)
+        opens, closes, index = self.batch_loops(node.shape[:-2])
+        o = offset(index, node.shape[:-2])
+        body = [f"if (gc_cholesky{sfx}({n}, {self.ref(a)} + ({o.c()}) * {n * n}, "
+                f"{self.ref(out)} + ({o.c()}) * {n * n})) return 2;"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def call_svd(self, ins):
+        node = ins.node
+        u, s, vt = ins.outs
+        (a,) = ins.reads
+        (work,) = ins.scratch
+        a_node = node.inputs[0]
+        m, n = a_node.shape[-2:]
+        k = min(m, n)
+        sfx = _SFX[a_node.dtype]
+        self.need("svd", a_node.dtype)
+        if node.params["full_matrices"] and m != n:
+            raise NotImplementedError("compiling svd with full_matrices=True (use full_matrices=False)")
+        opens, closes, index = self.batch_loops(a_node.shape[:-2])
+        o = offset(index, a_node.shape[:-2])
+        body = [f"if (gc_svd{sfx}({m}, {n}, {self.ref(a)} + ({o.c()}) * {m * n}, {self.ref(u)} + ({o.c()}) * {m * k}, "
+                f"{self.ref(s)} + ({o.c()}) * {k}, {self.ref(vt)} + ({o.c()}) * {k * n}, {self.ref(work)})) return 3;"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    # ------------------------------------------------------------ the file
+
+    def render(self) -> str:
+        p = self.program
+        for ins in p.instrs:
+            if ins.kind == "lu":
+                self.need("lu", ins.node.dtype)
+            elif ins.kind == "call" and ins.node.op.name in ("solve", "inv", "det", "slogdet"):
+                self.need("lu", ins.node.inputs[0].dtype)
+        body = []
+        for ins in p.instrs:
+            body += self.comment(ins)
+            body += getattr(self, "emit_" + ins.kind)(ins)
+        head = ["/* Generated by graphc. Entry point:",
+                f" *   int {self.name}(const void *const *arg, void *const *res, void *work);",
+                f" * work: {self.name.upper()}_WORK_BYTES bytes, 64-byte aligned. */",
+                "#include <math.h>", "#include <float.h>", "#include <string.h>", "#include <stddef.h>", ""]
+        for helper, dtype in self.helpers:
+            head += [f"/* ---- csrc/{helper}.c ({dtype}) ---- */", csrc.instantiate(helper, dtype), ""]
+        for b in p.buffers:
+            if b.kind == "const":
+                values = ", ".join(literal(v, b.dtype) for v in b.value.reshape(-1))
+                head.append(f"static const {b.ctype} {b.name}[{b.size}] = {{{values}}};")
+        decl = [f"#define {self.name.upper()}_WORK_BYTES {p.arena_bytes}",
+                f"size_t {self.name}_work_bytes(void) {{ return {p.arena_bytes}; }}",
+                "",
+                f"int {self.name}(const void *const *arg, void *const *res, void *work)", "{"]
+        setup = []
+        for b in p.buffers:
+            if b.kind == "input":
+                setup.append(f"const {b.ctype} *{b.name} = (const {b.ctype} *)arg[{b.index}];")
+            elif b.kind == "output":
+                setup.append(f"{b.ctype} *{b.name} = ({b.ctype} *)res[{b.index}];")
+            elif b.kind == "arena" and b.offset is not None:
+                setup.append(f"{b.ctype} *w_{b.name} = ({b.ctype} *)((char *)work + {b.offset});")
+            elif b.kind == "local":
+                setup.append(f"{b.ctype} {b.name};")
+        setup += [f"(void){b.name};" for b in p.buffers if b.kind in ("input", "output")]
+        setup.append("(void)work;")
+        return "\n".join(head + [""] + decl + _indent(setup + body + ["return 0;"], 1) + ["}", ""])
+
+
+def render(program, name) -> str:
+    """The C source of `program` with entry point `name` (a C identifier)."""
+    return Emitter(program, name).render()

@@ -1,0 +1,37 @@
+"""The hand-written C of csrc/ (LU, Cholesky, SVD, GEMM), instantiated per dtype.
+
+Each csrc/<name>.c is written once over the placeholder type `REAL` with `_SFX` name
+suffixes and `SQRT(`/`FABS(`/`HYPOT(`/`REAL_EPS` math; `instantiate` substitutes float64
+or float32 spellings. Generated code pastes in only the routines it calls, so a kernel
+(and an exported library) is one self-contained C file needing libm alone.
+"""
+import functools
+import pathlib
+import re
+
+CSRC = pathlib.Path(__file__).resolve().parents[2] / "csrc"
+
+_SPELLING = {
+    "float64": {"REAL": "double", "_SFX": "_f64", "SQRT(": "sqrt(", "FABS(": "fabs(",
+                "HYPOT(": "hypot(", "LOG(": "log(", "REAL_EPS": "DBL_EPSILON", "REAL_MIN": "DBL_MIN"},
+    "float32": {"REAL": "float", "_SFX": "_f32", "SQRT(": "sqrtf(", "FABS(": "fabsf(",
+                "HYPOT(": "hypotf(", "LOG(": "logf(", "REAL_EPS": "FLT_EPSILON", "REAL_MIN": "FLT_MIN"},
+}
+_TOKEN = re.compile(r"\bREAL_EPS\b|\bREAL_MIN\b|\bREAL\b|_SFX\b|\b(?:SQRT|FABS|HYPOT|LOG)\(")
+
+
+@functools.lru_cache(maxsize=None)
+def source(name: str) -> str:
+    """The template text of csrc/<name>.c."""
+    return (CSRC / f"{name}.c").read_text()
+
+
+@functools.lru_cache(maxsize=None)
+def instantiate(name: str, dtype: str) -> str:
+    """csrc/<name>.c for `dtype` ("float64" or "float32")."""
+    spelling = _SPELLING[dtype]
+    return _TOKEN.sub(lambda m: spelling[m.group(0)], source(name))
+
+
+def names() -> list:
+    return sorted(p.stem for p in CSRC.glob("*.c"))

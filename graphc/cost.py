@@ -1,0 +1,34 @@
+"""Static cost estimates: floating-point operations of each node (for `f.flops`)."""
+import numpy as np
+
+_LINALG = {
+    "matmul": lambda n: 2 * n.size * n.inputs[0].shape[-1],
+    "solve": lambda n: _batch(n.inputs[0]) * (2 * n.inputs[0].shape[-1] ** 3 // 3) + 2 * n.size * n.shape[-2],
+    "inv": lambda n: _batch(n) * 2 * n.shape[-1] ** 3,
+    "det": lambda n: _batch(n.inputs[0]) * 2 * n.inputs[0].shape[-1] ** 3 // 3,
+    "slogdet": lambda n: _batch(n.inputs[0]) * 2 * n.inputs[0].shape[-1] ** 3 // 3,
+    "cholesky": lambda n: _batch(n) * n.shape[-1] ** 3 // 3,
+    "svd": lambda n: _batch(n.inputs[0]) * 12 * max(n.inputs[0].shape[-2:]) * min(n.inputs[0].shape[-2:]) ** 2,
+}
+_FREE = {"var", "const", "reshape", "transpose", "broadcast_to", "slice", "rev", "tuple_get", "pad",
+         "concatenate", "stop_gradient"}
+
+
+def _batch(x):
+    return int(np.prod(x.shape[:-2], dtype=np.int64))
+
+
+def node_flops(node) -> int:
+    """Estimated floating-point operations to compute `node` once."""
+    name = node.op.name
+    if name in _FREE:
+        return 0
+    if name in _LINALG:
+        return int(_LINALG[name](node))
+    if name.startswith("reduce_"):
+        return node.inputs[0].size
+    return node.size
+
+
+def graph_flops(order) -> int:
+    return sum(node_flops(n) for n in order)

@@ -1,0 +1,314 @@
+"""Lowering: graph -> program, a flat list of instructions over buffers.
+
+Every decision the code generator needs is made here, on data it can test:
+- which nodes get storage (are *materialized*) and which are fused (*inlined*) into the
+  loops of their consumers: elementwise chains fuse into one loop, views (broadcast,
+  transpose, slice, reverse, size-1 reshapes) fold into index arithmetic, reductions and
+  pads read their producers inline, so no intermediate buffer is made for any of them;
+- what kind of storage: inputs and outputs (the caller's arrays), static constants,
+  C locals for scalars, or the arena (planned later by `schedule.memory`);
+- one instruction per materialized node, in topological order, plus LU factorisations
+  shared by every solve/inv/det of one matrix (a solve with Aᵀ reuses A's factors).
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import dtypes
+from .ir import toposort
+from .ops.shape import unit_reshape_map
+
+CALLS = {"matmul", "solve", "inv", "det", "slogdet", "cholesky", "svd"}
+REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
+SCATTERS = {"pad", "concatenate"}
+VIEWS = {"broadcast_to", "transpose", "slice", "rev"}
+LU_USERS = {"solve", "inv", "det", "slogdet"}
+
+
+@dataclass(eq=False)
+class Buffer:
+    """Storage for one value: kind is input, output, const, local, arena or scratch."""
+    name: str
+    shape: tuple
+    dtype: np.dtype
+    kind: str
+    index: int = None              # argument position (input/output)
+    value: np.ndarray = None       # constants
+    ctype: str = None              # element C type
+    offset: int = None             # arena byte offset (schedule.memory)
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def nbytes(self):
+        return self.size * (4 if self.ctype in ("int", "float") else 1 if self.ctype == "unsigned char" else 8)
+
+
+@dataclass(eq=False)
+class Instr:
+    """One step of the program: `kind` in loop, reduce, pad, concat, copy, lu, call."""
+    kind: str
+    node: object                   # the node computed (None for lu)
+    outs: list                     # buffers written
+    reads: list = field(default_factory=list)     # buffers read
+    scratch: list = field(default_factory=list)   # arena buffers used only inside
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Program:
+    inputs: list                   # var nodes, in argument order
+    outputs: list                  # output nodes, in result order
+    instrs: list
+    storage: dict                  # node id -> Buffer holding its value (materialized nodes)
+    buffers: list                  # every buffer
+    inlined: set                   # ids of nodes computed inside their consumers' loops
+    arena_bytes: int = 0           # set by schedule.memory.assign_buffers
+
+    def buffer_of(self, node):
+        return self.storage.get(node.id)
+
+
+def is_swap_last_two(node):
+    """A transpose that swaps the last two axes only (a matrix transpose of a stack)."""
+    if node.op.name != "transpose":
+        return False
+    perm = node.params["perm"]
+    n = len(perm)
+    return n >= 2 and perm == tuple(range(n - 2)) + (n - 1, n - 2)
+
+
+def _is_unit_reshape(node):
+    return node.op.name == "reshape" and unit_reshape_map(node.inputs[0].shape, node.shape) is not None
+
+
+def _is_view(node):
+    return node.op.name in VIEWS or _is_unit_reshape(node)
+
+
+def _is_elementwise(node):
+    return node.op.c is not None
+
+
+def decide_materialization(order, outputs) -> set:
+    """Ids of the nodes that get storage; everything else is inlined into its consumer."""
+    out_ids = {o.id for o in outputs}
+    users = {n.id: [] for n in order}
+    for n in order:
+        for i in dict.fromkeys(n.inputs):          # distinct operands
+            users[i.id].append(n)
+
+    # A view is free to read many times when it only re-indexes stored data.
+    stored_source = {}
+    for n in order:
+        if n.op.name in ("var", "const") or n.op.name in CALLS | REDUCTIONS | SCATTERS | {"tuple_get"}:
+            stored_source[n.id] = True
+        elif _is_view(n):
+            stored_source[n.id] = stored_source[n.inputs[0].id]
+        elif n.op.name == "reshape":
+            stored_source[n.id] = True
+        else:
+            stored_source[n.id] = False
+
+    demanded, mat = set(), set()
+    for n in reversed(order):
+        name = n.op.name
+        if name == "var" or (name == "const" and n.size > 1):
+            mat.add(n.id)
+        elif name == "const":
+            pass                                    # a literal
+        elif name in CALLS or name in REDUCTIONS or name in SCATTERS or name == "tuple_get":
+            mat.add(n.id)
+        elif name == "reshape" and not _is_unit_reshape(n):
+            mat.add(n.id)                           # an alias of its stored operand
+            demanded.add(n.inputs[0].id)
+        elif n.id in out_ids or n.id in demanded:
+            mat.add(n.id)
+        elif _is_view(n) and stored_source[n.id]:
+            pass
+        else:
+            us = users[n.id]
+            if n.size == 1:
+                if len(us) > 1 or any(u.size > 1 for u in us):
+                    mat.add(n.id)                   # a C local, computed once
+            elif len(us) > 1:
+                mat.add(n.id)
+            elif us and (_is_elementwise(us[0]) or _is_view(us[0])) and us[0].size > n.size:
+                mat.add(n.id)                       # do not recompute under a broadcast
+        # operands that calls need contiguous in memory
+        if name in CALLS:
+            for k, x in enumerate(n.inputs):
+                if name in ("matmul", "solve") and k == 0 and is_swap_last_two(x) or \
+                        name == "matmul" and k == 1 and is_swap_last_two(x):
+                    demanded.add(x.inputs[0].id)    # passed as a transposed operand
+                elif name in LU_USERS and k == 0 and is_swap_last_two(x):
+                    demanded.add(x.inputs[0].id)
+                else:
+                    demanded.add(x.id)
+        if name == "tuple_get":
+            demanded.add(n.inputs[0].id)
+    # Operands demanded after their own decision (a call reading a view, say).
+    for n in order:
+        if n.id in demanded and not (n.op.name == "const" and n.size == 1):
+            mat.add(n.id)
+    return mat
+
+
+class _Names:
+    def __init__(self):
+        self.count = {}
+
+    def __call__(self, prefix):
+        k = self.count.get(prefix, 0)
+        self.count[prefix] = k + 1
+        return f"{prefix}{k}"
+
+
+def lower(inputs, outputs) -> Program:
+    """The program computing `outputs` from `inputs` (var nodes, in argument order)."""
+    order = toposort(outputs)
+    mat = decide_materialization(order, outputs)
+    names = _Names()
+    storage, buffers, instrs = {}, [], []
+
+    def new_buffer(prefix, shape, dtype, kind, **kw):
+        b = Buffer(names(prefix), tuple(shape), np.dtype(dtype), kind,
+                   ctype=kw.pop("ctype", None) or dtypes.ctype(dtype), **kw)
+        buffers.append(b)
+        return b
+
+    for k, v in enumerate(inputs):
+        storage[v.id] = new_buffer("in", v.shape, v.dtype, "input", index=k)
+
+    # Outputs write straight into the caller's arrays when their node is computed by an
+    # instruction; otherwise (inputs, constants, aliases, repeats) a copy fills them.
+    out_buffers = [new_buffer("out", o.shape, o.dtype, "output", index=k) for k, o in enumerate(outputs)]
+    direct, copies = {}, []
+    for o, b in zip(outputs, out_buffers):
+        alias = o.op.name == "reshape" and o.inputs[0].id in mat
+        computable = o.id in mat and o.op.name not in ("var", "const", "tuple_get") and not alias
+        if computable and o.id not in direct:
+            direct[o.id] = b
+        else:
+            copies.append((o, b))
+    # tuple_get outputs: the decomposition writes its result straight into the output
+    result_direct = {}
+    for o, b in zip(outputs, out_buffers):
+        if o.op.name == "tuple_get" and (o.inputs[0].id, o.params["index"]) not in result_direct \
+                and any(c[1] is b for c in copies):
+            result_direct[(o.inputs[0].id, o.params["index"])] = b
+            copies = [c for c in copies if c[1] is not b]
+
+    lu_cache = {}
+
+    def storage_for(node):
+        if node.id in direct:
+            return direct[node.id]
+        if node.size == 1 and node.op.name not in CALLS:
+            return new_buffer("s", node.shape, node.dtype, "local")
+        return new_buffer("b", node.shape, node.dtype, "arena")
+
+    def read_set(node):
+        """Stored buffers read when computing `node` with its inlined producers."""
+        seen, stack, result = set(), list(node.inputs), []
+        while stack:
+            x = stack.pop()
+            if x.id in seen:
+                continue
+            seen.add(x.id)
+            if x.id in storage:
+                result.append(storage[x.id])
+            elif x.id not in mat:
+                stack.extend(x.inputs)
+        return result
+
+    def lu_of(a_node):
+        """The instruction-produced LU factors of square (stack) `a_node`, shared."""
+        if a_node.id not in lu_cache:
+            n = a_node.shape[-1]
+            batch = a_node.shape[:-2]
+            lu = new_buffer("lu", batch + (n, n), a_node.dtype, "arena")
+            piv = new_buffer("piv", batch + (n,), a_node.dtype, "arena", ctype="int")
+            instrs.append(Instr("lu", a_node, [lu, piv], reads=[storage[a_node.id]]))
+            lu_cache[a_node.id] = (lu, piv)
+        return lu_cache[a_node.id]
+
+    for node in order:
+        if node.id not in mat or node.id in storage:
+            continue
+        name = node.op.name
+        if name == "const":
+            storage[node.id] = new_buffer("c", node.shape, node.dtype, "const",
+                                          value=node.params["value"].array)
+        elif name == "reshape" and node.inputs[0].id in storage:
+            storage[node.id] = storage[node.inputs[0].id]           # an alias
+        elif name == "tuple_get":
+            storage[node.id] = storage[node.inputs[0].id][node.params["index"]]
+        elif name in CALLS:
+            _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct)
+        else:
+            out = storage_for(node)
+            storage[node.id] = out
+            kind = "reduce" if name in REDUCTIONS else "pad" if name == "pad" else \
+                "concat" if name == "concatenate" else "loop"
+            instrs.append(Instr(kind, node, [out], reads=read_set(node)))
+    for o, b in copies:
+        instrs.append(Instr("copy", o, [b], reads=[storage[o.id]] if o.id in storage else []))
+    inlined = {n.id for n in order if n.id not in mat}
+    return Program(list(inputs), list(outputs), instrs, storage, buffers, inlined)
+
+
+def _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct):
+    name = node.op.name
+
+    def operand(x):
+        """(buffer, transposed) for a call operand."""
+        if x.id in storage:
+            return storage[x.id], False
+        if is_swap_last_two(x) and x.inputs[0].id in storage:
+            return storage[x.inputs[0].id], True
+        raise AssertionError(f"operand {x!r} of {name} was not materialized")
+
+    if node.op.multiple_results:
+        outs = []
+        for k, (shape, dtype) in enumerate(zip(node.shape, node.dtype)):
+            b = result_direct.get((node.id, k)) or new_buffer("r", shape, dtype, "arena")
+            outs.append(b)
+        storage[node.id] = outs
+    else:
+        out = direct.get(node.id) or (new_buffer("s", node.shape, node.dtype, "local")
+                                      if node.size == 1 and name == "det"
+                                      else new_buffer("b", node.shape, node.dtype, "arena"))
+        outs = [out]
+        storage[node.id] = out
+
+    extra, reads, scratch = {}, [], []
+    if name == "matmul":
+        (a, ta), (b, tb) = operand(node.inputs[0]), operand(node.inputs[1])
+        extra.update(ta=ta, tb=tb)
+        reads = [a, b]
+    elif name in LU_USERS:
+        a_node = node.inputs[0]
+        trans = False
+        if a_node.id not in storage and is_swap_last_two(a_node):
+            a_node, trans = a_node.inputs[0], True
+        lu, piv = lu_of(a_node)
+        extra.update(trans=trans, lu=lu, piv=piv, a_shape=a_node.shape)
+        reads = [lu, piv]
+        if name == "solve":
+            reads.append(operand(node.inputs[1])[0])
+    elif name == "cholesky":
+        reads = [operand(node.inputs[0])[0]]
+    elif name == "svd":
+        reads = [operand(node.inputs[0])[0]]
+        m, n = node.inputs[0].shape[-2:]
+        scratch = [new_buffer("work", (svd_work(m, n),), node.inputs[0].dtype, "arena")]
+    instrs.append(Instr("call", node, outs, reads=reads, scratch=scratch, extra=extra))
+
+
+def svd_work(m, n) -> int:
+    """Elements of scratch csrc/svd.c needs (mirrors gc_svd_work)."""
+    k, big = min(m, n), max(m, n)
+    return big * k + k * k + k + 8

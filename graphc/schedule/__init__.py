@@ -1,0 +1,1 @@
+"""Scheduling on the program: memory planning (`memory`); checkpointing comes next."""

@@ -33,7 +33,7 @@ def optimization_flags(source: str) -> list:
     """-O3 for ordinary kernels; lighter optimisation for very large sources, whose
     compile time would otherwise dominate."""
     size = len(source)
-    return ["-O3"] if size < 400_000 else ["-O2"] if size < 2_000_000 else ["-O1"]
+    return ["-O3"] if size < 100_000 else ["-O2"] if size < 300_000 else ["-O1"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -55,14 +55,17 @@ def compiler_version(cc: str) -> str:
         raise CompileError(f"the C compiler {cc} cannot run: {e}") from None
 
 
+def user_cache() -> Path:
+    """The user's cache directory for graphc ($XDG_CACHE_HOME/graphc or ~/.cache/graphc)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "graphc"
+
+
 def cache_root(cache_dir=None) -> Path:
-    """cache_dir, else $GRAPHC_CACHE_DIR, else the user's cache directory."""
+    """Where compiled kernels live: cache_dir, else $GRAPHC_CACHE_DIR, else user_cache()."""
     if cache_dir is None:
         cache_dir = os.environ.get("GRAPHC_CACHE_DIR")
-    if cache_dir is None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        cache_dir = os.path.join(base, "graphc")
-    return Path(cache_dir)
+    return Path(cache_dir) if cache_dir is not None else user_cache()
 
 
 def cache_key(source: str, cc: str, flags: list) -> str:

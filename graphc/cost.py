@@ -32,3 +32,15 @@ def node_flops(node) -> int:
 
 def graph_flops(order) -> int:
     return sum(node_flops(n) for n in order)
+
+
+# Relative cost of one element of an elementwise op, for deciding whether to recompute
+# a value inside each loop that reads it rather than store it.
+_ELEMENT_COST = {"add": 1, "sub": 1, "mul": 1, "neg": 1, "abs": 1, "sign": 1, "where": 1, "cast": 1,
+                 "maximum": 1, "minimum": 1, "stop_gradient": 0, "lt": 1, "le": 1, "gt": 1, "ge": 1,
+                 "eq": 1, "ne": 1, "div": 4, "sqrt": 6}
+
+
+def element_cost(node) -> int:
+    """Cost of computing one element of elementwise `node` from its operands."""
+    return _ELEMENT_COST.get(node.op.name, 20)

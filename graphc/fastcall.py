@@ -36,11 +36,11 @@ def module():
 
 
 def _load():
-    from .build import cache_root, find_compiler
+    from .build import find_compiler, user_cache
     source = SOURCE.read_bytes()
     key = hashlib.sha256(source + sys.version.encode() + np.__version__.encode()).hexdigest()[:24]
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-    root = cache_root() / "fastcall"
+    root = user_cache() / "runtime"           # per machine, not per kernel cache
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"_fastcall_{key}{suffix}"
     if not path.exists():

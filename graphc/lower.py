@@ -16,6 +16,7 @@ import numpy as np
 
 from . import dtypes
 from .ir import toposort
+from .cost import element_cost
 from .ops.shape import unit_reshape_map
 
 CALLS = {"matmul", "solve", "inv", "det", "slogdet", "cholesky", "svd"}
@@ -23,6 +24,8 @@ REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
 SCATTERS = {"pad", "concatenate"}
 VIEWS = {"broadcast_to", "transpose", "slice", "rev"}
 LU_USERS = {"solve", "inv", "det", "slogdet"}
+CHEAP_RECOMPUTE = 8         # per-element cost below which a shared value is recomputed, not stored
+LARGE_PROGRAM = 300         # materialized values beyond which scalars go to the arena
 
 
 @dataclass(eq=False)
@@ -112,6 +115,19 @@ def decide_materialization(order, outputs) -> set:
         else:
             stored_source[n.id] = False
 
+    # What recomputing a value costs per element, following unstored operands back to
+    # stored data (an upper bound: operands may end up stored).
+    recompute = {}
+    for n in order:
+        if stored_source[n.id] or n.op.name == "const":
+            recompute[n.id] = 0
+        elif _is_elementwise(n):
+            recompute[n.id] = element_cost(n) + sum(recompute[i.id] for i in dict.fromkeys(n.inputs))
+        elif _is_view(n):
+            recompute[n.id] = recompute[n.inputs[0].id]
+        else:
+            recompute[n.id] = 10**6
+
     demanded, mat = set(), set()
     for n in reversed(order):
         name = n.op.name
@@ -134,9 +150,11 @@ def decide_materialization(order, outputs) -> set:
                 if len(us) > 1 or any(u.size > 1 for u in us):
                     mat.add(n.id)                   # a C local, computed once
             elif len(us) > 1:
-                mat.add(n.id)
-            elif us and (_is_elementwise(us[0]) or _is_view(us[0])) and us[0].size > n.size:
-                mat.add(n.id)                       # do not recompute under a broadcast
+                if recompute[n.id] > CHEAP_RECOMPUTE:
+                    mat.add(n.id)               # else: recomputed in each reader's loop
+            elif us and (_is_elementwise(us[0]) or _is_view(us[0])) and \
+                    recompute[n.id] * us[0].size > CHEAP_RECOMPUTE * n.size:
+                mat.add(n.id)                       # do not recompute much under a broadcast
         # operands that calls need contiguous in memory
         if name in CALLS:
             for k, x in enumerate(n.inputs):
@@ -170,6 +188,10 @@ def lower(inputs, outputs) -> Program:
     """The program computing `outputs` from `inputs` (var nodes, in argument order)."""
     order = toposort(outputs)
     mat = decide_materialization(order, outputs)
+    # Scalars live in C locals, unless the program is so long that the C compiler's
+    # register allocation would dominate compile time: then in arena slots, as CasADi's
+    # work vector, and the code generator splits the body into functions.
+    large = len(mat) > LARGE_PROGRAM
     names = _Names()
     storage, buffers, instrs = {}, [], []
 
@@ -207,7 +229,7 @@ def lower(inputs, outputs) -> Program:
         if node.id in direct:
             return direct[node.id]
         if node.size == 1 and node.op.name not in CALLS:
-            return new_buffer("s", node.shape, node.dtype, "local")
+            return new_buffer("s", node.shape, node.dtype, "arena" if large else "local")
         return new_buffer("b", node.shape, node.dtype, "arena")
 
     def read_set(node):
@@ -247,7 +269,7 @@ def lower(inputs, outputs) -> Program:
         elif name == "tuple_get":
             storage[node.id] = storage[node.inputs[0].id][node.params["index"]]
         elif name in CALLS:
-            _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct)
+            _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, large)
         else:
             out = storage_for(node)
             storage[node.id] = out
@@ -260,7 +282,7 @@ def lower(inputs, outputs) -> Program:
     return Program(list(inputs), list(outputs), instrs, storage, buffers, inlined)
 
 
-def _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct):
+def _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, large):
     name = node.op.name
 
     def operand(x):
@@ -279,7 +301,7 @@ def _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct)
         storage[node.id] = outs
     else:
         out = direct.get(node.id) or (new_buffer("s", node.shape, node.dtype, "local")
-                                      if node.size == 1 and name == "det"
+                                      if node.size == 1 and name == "det" and not large
                                       else new_buffer("b", node.shape, node.dtype, "arena"))
         outs = [out]
         storage[node.id] = out

@@ -50,6 +50,7 @@ def _vjp_node(node, g, ct, live):
         out, g = results(node), tuple(g)
     else:
         out = node
+    parts = {}                      # an operand used twice (x * x) sums its parts first
     for i, x in enumerate(node.inputs):
         if x.id not in live or x.dtype not in dtypes.FLOATS:
             continue
@@ -57,9 +58,10 @@ def _vjp_node(node, g, ct, live):
         if rule is None:
             continue
         part = rule(g, out, *node.inputs, **params)
-        if part is None:
-            continue
-        ct[x.id] = _accumulate(ct.get(x.id), unbroadcast(part, x))
+        if part is not None:
+            parts[x.id] = (x, _accumulate(parts.get(x.id, (x, None))[1], unbroadcast(part, x)))
+    for x_id, (x, part) in parts.items():
+        ct[x_id] = _accumulate(ct.get(x_id), part)
 
 
 def _accumulate(total, part):

@@ -48,6 +48,7 @@ class Primitive:
         self.batch = batch if batch is not None else trailing_batch(self)
         self.c = c
         self.view = None            # index map of a view op: (node, out_index) -> in_index
+        self.identities = ()        # (operand position, neutral scalar): op(x, neutral) is x
         self.nin = nin
         self.multiple_results = multiple_results
         self.interned = interned
@@ -60,12 +61,30 @@ class Primitive:
         if self.nin is not None and len(inputs) != self.nin:
             raise TypeError(f"{self.name} takes {self.nin} operands, got {len(inputs)}")
         shape, dtype = self.infer(*inputs, **attrs)
+        if self.c is not None and inputs:
+            simpler = self._simplify(inputs, attrs, shape, dtype)
+            if simpler is not None:
+                return simpler
         if self.foldable and inputs and all(i.op is const_p for i in inputs):
             size = int(np.prod(shape, dtype=np.int64))
             if size <= max(64, max(i.size for i in inputs)):
                 value = self.ref(*(i.attrs[0][1].array for i in inputs), **attrs)
                 return const(np.asarray(value, dtype=dtype))
         return make_node(self, tuple(inputs), tuple(sorted(attrs.items())), shape, dtype)
+
+    def _simplify(self, inputs, attrs, shape, dtype):
+        """Elementwise algebra at construction: an op on broadcast scalar constants is
+        one broadcast constant; x*1, 1*x, x+0, 0+x, x-0, x/1, x**1 are x."""
+        scalars = [scalar_value(i) for i in inputs]
+        if all(s is not None for s in scalars):
+            value = np.asarray(self.ref(*(np.asarray(s, dtype=i.dtype) for s, i in zip(scalars, inputs)),
+                                        **attrs), dtype=dtype)
+            return _broadcast_const(value, shape)
+        for position, neutral in self.identities:
+            other = inputs[1 - position]
+            if scalars[position] is not None and scalars[position] == neutral and other.dtype == dtype:
+                return other if other.shape == shape else REGISTRY["broadcast_to"].bind(other, shape=shape)
+        return None
 
     def rule(self, kind, index):
         """The `kind` ("jvp" or "vjp") rule for input `index`, or None (a zero derivative)."""
@@ -124,6 +143,22 @@ class ConstValue:
         if a.size <= 6:
             return np.array2string(a, separator=", ").replace("\n", "")
         return f"array<{'x'.join(map(str, a.shape))}>"
+
+
+def scalar_value(t):
+    """The value of a constant scalar or of a broadcast constant scalar, else None."""
+    if t.op is const_p and t.size == 1:
+        return t.attrs[0][1].array.reshape(-1)[0]
+    if t.op.name == "broadcast_to" and t.inputs[0].op is const_p and t.inputs[0].size == 1:
+        return t.inputs[0].attrs[0][1].array.reshape(-1)[0]
+    return None
+
+
+def _broadcast_const(value, shape):
+    c = const(value.reshape(-1)[0] if value.size else value, value.dtype)
+    if shape == ():
+        return c
+    return REGISTRY["broadcast_to"].bind(c, shape=shape)
 
 
 # ---------------------------------------------------------------- leaves

@@ -134,6 +134,13 @@ minimum_p, minimum = elementwise("minimum", np.minimum,
     c="({0} < {1} || {0} != {0} ? {0} : {1})")
 
 
+add_p.identities = ((0, 0), (1, 0))
+sub_p.identities = ((1, 0),)
+mul_p.identities = ((0, 1), (1, 1))
+div_p.identities = ((1, 1),)
+pow_p.identities = ((1, 1),)
+
+
 def comparison(name, ref, doc, c):
     prim = Primitive(name, nin=2, infer=_infer_compare(name), ref=ref, doc=doc, c=c)
     prim.batch = broadcasting_batch(prim)

@@ -1,0 +1,1 @@
+"""Benchmarks of ../shared/BENCHMARKS.md: one module per workload, run by run_all.py."""

@@ -1,0 +1,67 @@
+"""Run every workload (or those named on the command line) and write benchmarks/RESULTS.md.
+
+    python -m benchmarks.run_all [w1_seed w2_mlp ...]
+"""
+import datetime
+import importlib
+import platform
+import sys
+from pathlib import Path
+
+from .harness import THREADS, agree, measure
+
+WORKLOADS = ["w1_seed", "w2_mlp", "w3_mds", "w4_rosenbrock", "w6_jacobian", "w7_compile", "w8_solve",
+             "w9_svd"]
+
+
+def fmt(seconds):
+    if seconds is None:
+        return "-"
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds * 1e9:.3g} ns"
+
+
+def run_workload(name):
+    module = importlib.import_module(f"benchmarks.{name}")
+    if hasattr(module, "rows"):               # a workload that measures whole processes
+        return module.rows()[0]
+    sections = []
+    for case, systems in module.cases().items():
+        results = {system: measure(name, case, system) for system in systems}
+        reference = results.get(module.REFERENCE, {}).get("result")
+        rows = []
+        graphc_time = next((r["median"] for s, r in results.items() if s.startswith("graphc") and "median" in r),
+                           None)
+        for system, r in results.items():
+            if "error" in r:
+                rows.append(f"| {system} | not run: {r['error']} | | |")
+                continue
+            ok = reference is None or agree(r["result"], reference, module.RTOL)
+            ratio = f"{graphc_time / r['median']:.2f}" if graphc_time and not system.startswith("graphc") else ""
+            extra = module.annotate(case, system, r["median"]) if hasattr(module, "annotate") else ""
+            rows.append(f"| {system} | {fmt(r['median'])} | {ratio} | {'yes' if ok else 'NO'} {extra} |")
+        table = [f"### {module.TITLE}: {case}", "",
+                 "| system | median | graphc ÷ this | agrees with reference; notes |", "|---|---|---|---|"] + rows
+        sections.append("\n".join(table))
+        print("\n".join(table), "\n", flush=True)
+    return sections
+
+
+def main(names):
+    names = names or WORKLOADS
+    out = ["# graphc benchmark results", "",
+           f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} on {platform.machine()} "
+           f"({platform.processor() or 'cpu'}), Python {platform.python_version()}, "
+           f"{THREADS} threads for every system; medians; each system in its own process. "
+           "Ratio: graphc's first listed variant ÷ the system's time (below 1: graphc is faster).", ""]
+    for name in names:
+        out += run_workload(name) + [""]
+    path = Path(__file__).with_name("RESULTS.md")
+    path.write_text("\n".join(out))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

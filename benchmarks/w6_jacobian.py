@@ -1,0 +1,52 @@
+"""W6: Jacobian of f(x) = A x and of tanh(A x), x ∈ R¹⁰⁰, m outputs: forward vs reverse mode."""
+import numpy as np
+
+TITLE = "W6 Jacobian of tanh(A x), 100 inputs"
+REFERENCE = "numpy by hand"
+RTOL = 1e-9
+MS = (10, 30, 100, 300, 1000)
+
+
+def data(m):
+    rng = np.random.default_rng(m)
+    return rng.standard_normal((m, 100)) / 10, rng.standard_normal(100)
+
+
+def _graphc(m, mode):
+    def setup():
+        import graphc as gc
+        A0, x0 = data(m)
+        A, x = gc.var("A", A0.shape), gc.var("x", (100,))
+        J = gc.jacobian(gc.tanh(A @ x), x, mode=mode)
+        f = gc.compile([A, x], J)
+        return (lambda: f(A0, x0)), f(A0, x0)
+    return setup
+
+
+def _numpy(m):
+    def setup():
+        A, x = data(m)
+
+        def fn():
+            t = np.tanh(A @ x)
+            return (1 - t * t)[:, None] * A
+        return fn, fn()
+    return setup
+
+
+def _jax(m, mode):
+    def setup():
+        import jax
+        import jax.numpy as jnp
+        A, x = map(jnp.asarray, data(m))
+        jac = jax.jacfwd if mode == "forward" else jax.jacrev
+        f = jax.jit(jac(lambda x, A: jnp.tanh(A @ x)))
+        return (lambda: f(x, A).block_until_ready()), f(x, A)
+    return setup
+
+
+def cases():
+    return {f"m={m}": {"graphc auto": _graphc(m, "auto"), "graphc forward": _graphc(m, "forward"),
+                       "graphc reverse": _graphc(m, "reverse"), "numpy by hand": _numpy(m),
+                       "jax jacfwd": _jax(m, "forward"), "jax jacrev": _jax(m, "reverse")}
+            for m in MS}

@@ -38,7 +38,7 @@ def graph_flops(order) -> int:
 # a value inside each loop that reads it rather than store it.
 _ELEMENT_COST = {"add": 1, "sub": 1, "mul": 1, "neg": 1, "abs": 1, "sign": 1, "where": 1, "cast": 1,
                  "maximum": 1, "minimum": 1, "stop_gradient": 0, "lt": 1, "le": 1, "gt": 1, "ge": 1,
-                 "eq": 1, "ne": 1, "div": 4, "sqrt": 6}
+                 "eq": 1, "ne": 1, "pad": 1, "div": 4, "sqrt": 6}
 
 
 def element_cost(node) -> int:

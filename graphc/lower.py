@@ -92,7 +92,20 @@ def _is_view(node):
 
 
 def _is_elementwise(node):
-    return node.op.c is not None
+    """Computed per element from operands at related indices: fusable into a loop.
+    (A zero pad without interior padding is one: a guarded read of its operand.)"""
+    return node.op.c is not None or _is_plain_pad(node)
+
+
+def _is_plain_pad(node):
+    return node.op.name == "pad" and not any(node.params["interior"])
+
+
+def _replication(user, node):
+    """How many times `user`'s loop evaluates each element of `node` (broadcasting)."""
+    if user.op.name == "broadcast_to" or (user.op.c is not None and user.size > node.size):
+        return user.size / max(node.size, 1)
+    return 1
 
 
 def decide_materialization(order, outputs) -> set:
@@ -106,7 +119,8 @@ def decide_materialization(order, outputs) -> set:
     # A view is free to read many times when it only re-indexes stored data.
     stored_source = {}
     for n in order:
-        if n.op.name in ("var", "const") or n.op.name in CALLS | REDUCTIONS | SCATTERS | {"tuple_get"}:
+        if n.op.name in ("var", "const") or n.op.name in CALLS | REDUCTIONS | {"tuple_get"} or \
+                n.op.name in SCATTERS and not _is_plain_pad(n):
             stored_source[n.id] = True
         elif _is_view(n):
             stored_source[n.id] = stored_source[n.inputs[0].id]
@@ -135,7 +149,8 @@ def decide_materialization(order, outputs) -> set:
             mat.add(n.id)
         elif name == "const":
             pass                                    # a literal
-        elif name in CALLS or name in REDUCTIONS or name in SCATTERS or name == "tuple_get":
+        elif name in CALLS or name in REDUCTIONS or name == "tuple_get" or \
+                name in SCATTERS and not _is_plain_pad(n):
             mat.add(n.id)
         elif name == "reshape" and not _is_unit_reshape(n):
             mat.add(n.id)                           # an alias of its stored operand
@@ -152,8 +167,8 @@ def decide_materialization(order, outputs) -> set:
             elif len(us) > 1:
                 if recompute[n.id] > CHEAP_RECOMPUTE:
                     mat.add(n.id)               # else: recomputed in each reader's loop
-            elif us and (_is_elementwise(us[0]) or _is_view(us[0])) and \
-                    recompute[n.id] * us[0].size > CHEAP_RECOMPUTE * n.size:
+            elif us and _replication(us[0], n) > 1 and \
+                    recompute[n.id] * _replication(us[0], n) > CHEAP_RECOMPUTE:
                 mat.add(n.id)                       # do not recompute much under a broadcast
         # operands that calls need contiguous in memory
         if name in CALLS:
@@ -273,7 +288,7 @@ def lower(inputs, outputs) -> Program:
         else:
             out = storage_for(node)
             storage[node.id] = out
-            kind = "reduce" if name in REDUCTIONS else "pad" if name == "pad" else \
+            kind = "reduce" if name in REDUCTIONS else "pad" if not _is_elementwise(node) and name == "pad" else \
                 "concat" if name == "concatenate" else "loop"
             instrs.append(Instr(kind, node, [out], reads=read_set(node)))
     for o, b in copies:

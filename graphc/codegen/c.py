@@ -9,7 +9,7 @@ NAME_WORK_BYTES bytes of scratch (64-byte aligned). Returns 0, or an error code
 import numpy as np
 
 from .. import dtypes
-from ..affine import Affine, broadcast_index, offset
+from ..affine import Affine, broadcast_index, clamp, offset
 from . import csrc
 
 CHUNK = 100          # instructions per C function in long programs
@@ -46,8 +46,10 @@ def sanitize_comment(text) -> str:
 class Body:
     """The statements of one loop body: each inlined node becomes one `const` local."""
 
-    def __init__(self, program, refs, flat_key=None, flat_var="i"):
+    def __init__(self, program, refs, flat_key=None, flat_var="i", pad_state=None):
         self.program, self.refs = program, refs
+        self.pad_state = pad_state or {}       # pad id -> operand in range (True) or zero
+        self.pad_conditions = []               # (pad id, [(inner index, size)]) when unknown
         self.lines, self.memo, self.offsets = [], {}, []
         self.flat_key, self.flat_var = flat_key, flat_var
         self.count = 0
@@ -59,6 +61,30 @@ class Body:
         self.offsets.append(off)
         text = self.flat_var if self.flat_key is not None and off.key() == self.flat_key else off.c()
         return f"{self.refs[buf.name]}[{text}]"
+
+    def gen_pad(self, node, index):
+        """A zero pad read inline, branch-free: the operand is read at a clamped (always
+        valid) index and the result selected, so the loop still vectorises."""
+        x = node.inputs[0]
+        inner = [Affine.of(i) - lo for i, lo in zip(index, node.params["lo"])]
+        if node.id in self.pad_state:             # this loop segment knows the answer
+            return self.gen(x, inner) if self.pad_state[node.id] else literal(0, node.dtype)
+        self.pad_conditions.append((node.id, list(zip(inner, x.shape))))
+        conds, clamped = [], []
+        for i, n in zip(inner, x.shape):
+            if i.terms or not 0 <= i.const < n:
+                conds += [f"{i.c()} >= 0", f"{i.c()} < {n}"]
+                clamped.append(clamp(i, n))
+            else:
+                clamped.append(i)
+        value = self.gen(x, clamped)
+        if not conds:
+            return value
+        local = f"v{self.count}"
+        self.count += 1
+        T = dtypes.ctype(node.dtype)
+        self.lines.append(f"const {T} {local} = ({' && '.join(conds)}) ? {value} : ({T})0;")
+        return local
 
     def gen(self, node, index, root=False):
         """C expression for `node` at `index` (a list of Affine), emitting its statements."""
@@ -73,6 +99,8 @@ class Body:
             return self.memo[key]
         if node.op.view is not None:
             result = self.gen(node.inputs[0], node.op.view(node, index))
+        elif name == "pad":
+            result = self.gen_pad(node, index)
         else:
             args = [self.gen(x, broadcast_index(index, x.shape, node.shape)) for x in node.inputs]
             template = node.op.c(node.params["dtype"]) if callable(node.op.c) else node.op.c
@@ -98,6 +126,36 @@ def _loops(shape, var):
         opens.append(f"for (int {v} = 0; {v} < {d}; ++{v}) {{")
         index.append(Affine.var(v))
     return opens, ["}"] * len(opens), index
+
+
+def _pad_segments(conditions, shape):
+    """(axis, [(start, stop, pad_state)]) when every inlined pad's range condition is an
+    interval of one loop variable, i{axis} + c; else None."""
+    if not conditions:
+        return None
+    axis, intervals = None, {}
+    for pad_id, dims in conditions:
+        for inner, n in dims:
+            if not inner.terms:
+                if not 0 <= inner.const < n:
+                    return None
+                continue
+            if len(inner.terms) != 1 or inner.terms[0][1] != 1:
+                return None
+            var = int(inner.terms[0][0][1:])
+            if axis not in (None, var) or pad_id in intervals:
+                return None
+            axis = var
+            intervals[pad_id] = (-inner.const, n - inner.const)
+    if axis is None:
+        return None
+    size = shape[axis]
+    cuts = sorted({0, size} | {min(max(e, 0), size) for iv in intervals.values() for e in iv})
+    segments = []
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        if a < b:
+            segments.append((a, b, {p: lo <= a and b <= hi for p, (lo, hi) in intervals.items()}))
+    return axis, segments
 
 
 def _collapse_scalar(lines, out, refs):
@@ -139,10 +197,14 @@ class Emitter:
 
     def store_body(self, ins, shape, make_store):
         """A loop over `shape` whose body computes via `make_store(body, index)`;
-        flattened to a single loop when every access is the identity."""
+        flattened to a single loop when every access is the identity, and split into
+        segments along an axis where inlined pads switch between operand and zero."""
         opens, closes, index = _loops(shape, "i")
         body = Body(self.program, self.refs)
         store_offset = make_store(body, index)
+        split = _pad_segments(body.pad_conditions, shape)
+        if split is not None:
+            return self.segmented(shape, make_store, *split), False
         size = int(np.prod(shape, dtype=np.int64))
         flat = len(opens) > 1 and store_offset is not None and all(
             (not o.terms) or o.key() == store_offset.key() for o in body.offsets)
@@ -152,6 +214,20 @@ class Emitter:
             opens = [f"for (int i = 0; i < {size}; ++i) {{"]
             closes = ["}"]
         return opens + _indent(body.lines, 1) + closes if opens else body.lines, flat
+
+    def segmented(self, shape, make_store, axis, segments):
+        """Loops over `shape` with the loop of `axis` split into `segments`
+        ([(start, stop, pad_state)]), each with its own body."""
+        index = [Affine() if d == 1 else Affine.var(f"i{k}") for k, d in enumerate(shape)]
+        outer = [f"for (int i{k} = 0; i{k} < {d}; ++i{k}) {{" for k, d in enumerate(shape[:axis]) if d != 1]
+        lines = []
+        for start, stop, state in segments:
+            body = Body(self.program, self.refs, pad_state=state)
+            make_store(body, index)
+            inner = [f"for (int i{k} = 0; i{k} < {d}; ++i{k}) {{" for k, d in enumerate(shape) if k > axis and d != 1]
+            lines += [f"for (int i{axis} = {start}; i{axis} < {stop}; ++i{axis}) {{"] + \
+                _indent(inner + _indent(body.lines, 1) + ["}"] * len(inner), 1) + ["}"]
+        return outer + _indent(lines, 1) + ["}"] * len(outer) if outer else lines
 
     def emit_loop(self, ins):
         node, out = ins.node, ins.outs[0]

@@ -81,10 +81,11 @@ def _checksum(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build(source: str, cache_dir=None) -> Path:
-    """The path of a shared object compiled from `source`, from the cache if possible."""
+def build(source: str, cache_dir=None, link=()) -> Path:
+    """The path of a shared object compiled from `source` (linked with `link` flags),
+    from the cache if possible."""
     cc = find_compiler()
-    flags = optimization_flags(source) + BASE_FLAGS
+    flags = optimization_flags(source) + BASE_FLAGS + list(link)
     key = cache_key(source, cc, flags)
     root = cache_root(cache_dir) / key[:2]
     root.mkdir(parents=True, exist_ok=True)
@@ -116,7 +117,9 @@ def _compile(cc, flags, source, root, lib, stamp, key):
     tmp_c = Path(tmp_so).with_suffix(".c")
     try:
         tmp_c.write_text(source)
-        cmd = [cc, *flags, str(tmp_c), "-o", tmp_so, "-lm"]
+        compile_flags = [f for f in flags if not f.startswith(("-L", "-l", "-Wl"))]
+        link_flags = [f for f in flags if f.startswith(("-L", "-l", "-Wl"))]
+        cmd = [cc, *compile_flags, str(tmp_c), "-o", tmp_so, *link_flags, "-lm"]
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
             raise CompileError(f"C compilation failed ({' '.join(cmd)}):\n{result.stderr[-20000:]}")

@@ -3,6 +3,7 @@
     verify -> lower (fusion, storage) -> assign_buffers (memory plan) -> render C
            -> build (cache) -> load
 """
+from .blas import link_flags, numpy_openblas
 from .build import ENTRY, build, load
 from .codegen.c import render, sanitize_comment
 from .cost import graph_flops
@@ -53,8 +54,9 @@ def compile(inputs, outputs, *, name=None, checkpoint="none", memory_budget=None
     order = verify(ins, outs)
     program = lower(ins, outs)
     assign_buffers(program)
-    source = render(program, ENTRY)
-    path = build(source, cache_dir)
+    blas = numpy_openblas() is not None
+    source = render(program, ENTRY, blas)
+    path = build(source, cache_dir, link=link_flags() if "scipy_" in source else [])
     library, entry = load(path)
     options = dict(name=name, checkpoint=checkpoint, memory_budget=memory_budget, cache_dir=cache_dir)
     return CompiledFunction(ins, outs, single, c_identifier(name), program, source, path, entry,

@@ -184,7 +184,7 @@ def decide_materialization(order, outputs) -> set:
             demanded.add(n.inputs[0].id)
     # Operands demanded after their own decision (a call reading a view, say).
     for n in order:
-        if n.id in demanded and not (n.op.name == "const" and n.size == 1):
+        if n.id in demanded:
             mat.add(n.id)
     return mat
 
@@ -267,7 +267,7 @@ def lower(inputs, outputs) -> Program:
             n = a_node.shape[-1]
             batch = a_node.shape[:-2]
             lu = new_buffer("lu", batch + (n, n), a_node.dtype, "arena")
-            piv = new_buffer("piv", batch + (n,), a_node.dtype, "arena", ctype="int")
+            piv = new_buffer("piv", batch + (n,), a_node.dtype, "arena", ctype="long")
             instrs.append(Instr("lu", a_node, [lu, piv], reads=[storage[a_node.id]]))
             lu_cache[a_node.id] = (lu, piv)
         return lu_cache[a_node.id]
@@ -346,6 +346,9 @@ def _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct,
 
 
 def svd_work(m, n) -> int:
-    """Elements of scratch csrc/svd.c needs (mirrors gc_svd_work)."""
+    """Elements of scratch the SVD routines need: at least gc_svd_work of csrc/lapack.c
+    (a copy of A, LAPACK's work and iwork, counted in 4-byte units) and of csrc/svd.c."""
     k, big = min(m, n), max(m, n)
-    return big * k + k * k + k + 8
+    lapack = m * n + 3 * k + max(4 * k * k + 4 * k, big) + 64 + 16 * k
+    portable = (m + n) * (m + n) + 4 * (m + n) + 64
+    return max(lapack, portable)

@@ -173,8 +173,8 @@ def _indent(lines, depth):
 
 
 class Emitter:
-    def __init__(self, program, name):
-        self.program, self.name = program, name
+    def __init__(self, program, name, blas=False):
+        self.program, self.name, self.blas = program, name, blas
         self.helpers = {}            # (csrc name, dtype name) -> True, in order of first use
         self.refs = {}
         for b in program.buffers:
@@ -182,7 +182,14 @@ class Emitter:
                                  "local": b.name, "arena": f"w_{b.name}", "scratch": f"w_{b.name}"}[b.kind]
 
     def need(self, helper, dtype):
+        if self.blas and helper in ("lu", "cholesky", "svd"):
+            helper = "lapack"                    # one file serves all three
         self.helpers[(helper, np.dtype(dtype).name)] = True
+
+    def piv(self, buf):
+        """The pivot array argument: LAPACK takes the `long` buffer as it is; the portable
+        csrc/lu.c takes `int *` (the buffer is sized for longs, so ints fit)."""
+        return self.ref(buf) if self.blas else f"(int *){self.ref(buf)}"
 
     # ------------------------------------------------------------ instructions
 
@@ -351,7 +358,7 @@ class Emitter:
         body = [f"memcpy({self.ref(lu)} + ({off.c()}) * {n * n}, {self.ref(a)} + ({off.c()}) * {n * n}, "
                 f"sizeof({lu.ctype}) * {n * n});",
                 f"(void)gc_lu_factor{sfx}({n}, {self.ref(lu)} + ({off.c()}) * {n * n}, "
-                f"{self.ref(piv)} + ({off.c()}) * {n});"]
+                f"{self.piv(piv)} + ({off.c()}) * {n});"]
         return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
 
     def emit_call(self, ins):
@@ -366,7 +373,7 @@ class Emitter:
         m, n = node.shape[-2:]
         k = a_node.shape[-1]
         sfx = _SFX[node.dtype]
-        self.need("gemm", node.dtype)
+        self.need("gemm_blas" if self.blas else "gemm", node.dtype)
         batch = node.shape[:-2]
         opens, closes, index = self.batch_loops(batch)
         oa = offset(broadcast_index(index, a_node.shape[:-2], batch), a_node.shape[:-2])
@@ -403,7 +410,7 @@ class Emitter:
             f"memcpy({self.ref(out)} + ({oc.c()}) * {n * nrhs}, {self.ref(b)} + ({ob.c()}) * {n * nrhs}, "
             f"sizeof({out.ctype}) * {n * nrhs});",
             f"gc_lu_solve{sfx}({n}, {nrhs}, {self.ref(lu)} + ({oa.c()}) * {n * n}, "
-            f"{self.ref(piv)} + ({oa.c()}) * {n}, {trans}, {self.ref(out)} + ({oc.c()}) * {n * nrhs});"]
+            f"{self.piv(piv)} + ({oa.c()}) * {n}, {trans}, {self.ref(out)} + ({oc.c()}) * {n * nrhs});"]
         return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
 
     def call_inv(self, ins):
@@ -418,7 +425,7 @@ class Emitter:
             f"for (int d = 0; d < {n * n}; ++d) x[d] = 0;",
             f"for (int d = 0; d < {n}; ++d) x[d * {n + 1}] = 1;",
             f"gc_lu_solve{sfx}({n}, {n}, {self.ref(lu)} + ({o.c()}) * {n * n}, "
-            f"{self.ref(piv)} + ({o.c()}) * {n}, {trans}, x);"]
+            f"{self.piv(piv)} + ({o.c()}) * {n}, {trans}, x);"]
         return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
 
     def call_det(self, ins):
@@ -429,9 +436,9 @@ class Emitter:
         opens, closes, index = self.batch_loops(node.shape)
         o = offset(index, node.shape)
         body = [f"{self.ref(out)}[{o.c()}] = gc_lu_det{sfx}({n}, {self.ref(lu)} + ({o.c()}) * {n * n}, "
-                f"{self.ref(piv)} + ({o.c()}) * {n});"]
+                f"{self.piv(piv)} + ({o.c()}) * {n});"]
         if out.kind == "local":
-            body = [f"{out.name} = gc_lu_det{sfx}({n}, {self.ref(lu)}, {self.ref(piv)});"]
+            body = [f"{out.name} = gc_lu_det{sfx}({n}, {self.ref(lu)}, {self.piv(piv)});"]
         return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
 
     def call_slogdet(self, ins):
@@ -442,7 +449,7 @@ class Emitter:
         sfx = _SFX[node.inputs[0].dtype]
         opens, closes, index = self.batch_loops(a_shape[:-2])
         o = offset(index, a_shape[:-2])
-        body = [f"gc_lu_slogdet{sfx}({n}, {self.ref(lu)} + ({o.c()}) * {n * n}, {self.ref(piv)} + ({o.c()}) * {n}, "
+        body = [f"gc_lu_slogdet{sfx}({n}, {self.ref(lu)} + ({o.c()}) * {n * n}, {self.piv(piv)} + ({o.c()}) * {n}, "
                 f"{self.ref(sign)} + ({o.c()}), {self.ref(logdet)} + ({o.c()}));"]
         return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
 
@@ -541,6 +548,7 @@ class Emitter:
         return "\n".join(head + [""] + decl + functions + [""])
 
 
-def render(program, name) -> str:
-    """The C source of `program` with entry point `name` (a C identifier)."""
-    return Emitter(program, name).render()
+def render(program, name, blas=False) -> str:
+    """The C source of `program` with entry point `name` (a C identifier); matrix
+    products call an optimised BLAS when `blas`, else the portable csrc/gemm.c."""
+    return Emitter(program, name, blas).render()

@@ -1,0 +1,122 @@
+/* LU, Cholesky and SVD through LAPACK (the OpenBLAS NumPy bundles; ILP64 symbols
+ * scipy_<name>_64_), with the contracts of csrc/lu.c, csrc/cholesky.c and csrc/svd.c.
+ * Row-major arrays are LAPACK's column-major arrays transposed; each routine works on
+ * that transpose. Pivot arrays hold `long` (LAPACK's 64-bit integers, 1-based). */
+void LAPACK_GETRF(const long *m, const long *n, REAL *a, const long *lda, long *ipiv, long *info);
+void LAPACK_POTRF(const char *uplo, const long *n, REAL *a, const long *lda, long *info, size_t len);
+void LAPACK_GESDD(const char *jobz, const long *m, const long *n, REAL *a, const long *lda, REAL *s,
+                  REAL *u, const long *ldu, REAL *vt, const long *ldvt, REAL *work, const long *lwork,
+                  long *iwork, long *info, size_t len);
+void CBLAS_TRSM(int order, int side, int uplo, int trans, int diag, long m, long n, REAL alpha,
+                const REAL *a, long lda, REAL *b, long ldb);
+
+/* LU of A (row-major), stored as LAPACK's factors of M = Aᵀ (column-major): M = P L U. */
+static int gc_lu_factor_SFX(int n, REAL *a, long *piv)
+{
+    long nn = n, info = 0;
+    LAPACK_GETRF(&nn, &nn, a, &nn, piv, &info);
+    return (int)info;
+}
+
+static void gc_lu_swap_rows_SFX(int nrhs, REAL *b, long i, long j)
+{
+    for (int c = 0; c < nrhs; ++c) {
+        REAL t = b[i * nrhs + c];
+        b[i * nrhs + c] = b[j * nrhs + c];
+        b[j * nrhs + c] = t;
+    }
+}
+
+/* Solve A X = B (trans == 0) or Aᵀ X = B, B row-major n×nrhs, in place. In column-major
+ * terms B is Bᵀ (nrhs×n) and A X = B reads Xᵀ M = Bᵀ: right-side triangular solves. */
+static void gc_lu_solve_SFX(int n, int nrhs, const REAL *lu, const long *piv, int trans, REAL *b)
+{
+    if (!trans) {                       /* Xᵀ P L U = Bᵀ */
+        CBLAS_TRSM(102, 142, 121, 111, 131, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* W' U = Bᵀ */
+        CBLAS_TRSM(102, 142, 122, 111, 132, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* W L = W'  */
+        for (int i = n - 1; i >= 0; --i)                                          /* Xᵀ = W Pᵀ */
+            if (piv[i] - 1 != i) gc_lu_swap_rows_SFX(nrhs, b, i, piv[i] - 1);
+    } else {                            /* Xᵀ Uᵀ Lᵀ Pᵀ = Bᵀ */
+        for (int i = 0; i < n; ++i)
+            if (piv[i] - 1 != i) gc_lu_swap_rows_SFX(nrhs, b, i, piv[i] - 1);
+        CBLAS_TRSM(102, 142, 122, 112, 132, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* V' Lᵀ = Bᵀ P */
+        CBLAS_TRSM(102, 142, 121, 112, 131, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* V Uᵀ = V'   */
+    }
+}
+
+static REAL gc_lu_det_SFX(int n, const REAL *lu, const long *piv)
+{
+    REAL d = 1;
+    for (int i = 0; i < n; ++i) {
+        d *= lu[(long)i * n + i];
+        if (piv[i] - 1 != i) d = -d;
+    }
+    return d;
+}
+
+static void gc_lu_slogdet_SFX(int n, const REAL *lu, const long *piv, REAL *sign, REAL *logabsdet)
+{
+    REAL s = 1, l = 0;
+    for (int i = 0; i < n; ++i) {
+        REAL u = lu[(long)i * n + i];
+        if (u == 0) { *sign = 0; *logabsdet = -INFINITY; return; }
+        if (u < 0) s = -s;
+        if (piv[i] - 1 != i) s = -s;
+        l += LOG(FABS(u));
+    }
+    *sign = s;
+    *logabsdet = l;
+}
+
+/* L of the symmetric part (A + Aᵀ)/2: LAPACK's upper factor U (Uᵀ U = A) of the
+ * column-major view is L read row-major. */
+static int gc_cholesky_SFX(int n, const REAL *a, REAL *l)
+{
+    long nn = n, info = 0;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            l[(long)i * n + j] = (a[(long)i * n + j] + a[(long)j * n + i]) / 2;
+    LAPACK_POTRF("U", &nn, l, &nn, &info, 1);
+    for (int i = 0; i < n; ++i)
+        for (int j = i + 1; j < n; ++j)
+            l[(long)i * n + j] = 0;
+    return info != 0;
+}
+
+static long gc_svd_lwork_SFX(long m, long n)
+{
+    long mn = m < n ? m : n, mx = m < n ? n : m;
+    long a = 4 * mn * mn + 4 * mn, b = mx;
+    return 3 * mn + (a > b ? a : b) + 64;
+}
+
+/* Elements of REAL scratch gc_svd needs: a copy of A, LAPACK's work, its iwork (longs). */
+static long gc_svd_work_SFX(int m, int n)
+{
+    long mn = m < n ? m : n;
+    return (long)m * n + gc_svd_lwork_SFX(m, n) + (8 * mn * (long)sizeof(long) + sizeof(REAL) - 1) / sizeof(REAL);
+}
+
+/* Thin SVD, A = U diag(s) Vt (row-major, s descending), signs canonical: the entry of
+ * largest magnitude in each column of U is positive. LAPACK factors the column-major view
+ * Aᵀ = U' S V'ᵀ, so U = V' (its VT output read row-major) and Vt = U'ᵀ (its U output). */
+static int gc_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, REAL *vt, REAL *work)
+{
+    long mm = n, nn = m, k = m < n ? m : n, lwork = gc_svd_lwork_SFX(m, n), info = 0;
+    long ldu = n, ldvt = k;
+    REAL *acopy = work, *w = work + (long)m * n;
+    long *iwork = (long *)(void *)(w + lwork);
+    memcpy(acopy, a, sizeof(REAL) * (size_t)m * (size_t)n);
+    LAPACK_GESDD("S", &mm, &nn, acopy, &mm, s, vt, &ldu, u, &ldvt, w, &lwork, iwork, &info, 1);
+    if (info != 0) return 1;
+    for (long j = 0; j < k; ++j) {
+        long best = 0;
+        for (long i = 1; i < m; ++i)
+            if (FABS(u[i * k + j]) > FABS(u[best * k + j])) best = i;
+        if (u[best * k + j] < 0) {
+            for (long i = 0; i < m; ++i) u[i * k + j] = -u[i * k + j];
+            for (long i = 0; i < n; ++i) vt[j * n + i] = -vt[j * n + i];
+        }
+    }
+    return 0;
+}

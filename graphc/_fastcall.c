@@ -33,6 +33,7 @@ typedef struct {
     Spec *in, *out;
     PyObject *convert;        /* callable(*args, **kwargs) -> list of checked arrays */
     PyObject *fail;           /* callable(code): raises the error for a kernel's return code */
+    void *spare;              /* a work area kept between calls (taken and returned under the GIL) */
 } Kernel;
 
 static int parse_specs(PyObject *seq, Spec **out, int *n)
@@ -88,6 +89,7 @@ static int Kernel_init(Kernel *self, PyObject *args, PyObject *kwds)
 
 static void Kernel_dealloc(Kernel *self)
 {
+    PyMem_RawFree(self->spare);
     PyMem_Free(self->in);
     PyMem_Free(self->out);
     Py_XDECREF(self->convert);
@@ -186,7 +188,11 @@ static PyObject *Kernel_call(Kernel *self, PyObject *args, PyObject *kwargs)
         resv[made] = PyArray_DATA((PyArrayObject *)outs[made]);
     }
     if (self->work_bytes > STACK_WORK) {
-        heap = PyMem_RawMalloc((size_t)self->work_bytes + 64);
+        /* Large work areas are reused between calls: a fresh one would cost page faults on
+         * every call. A concurrent call (GIL released) finds none spare and allocates. */
+        heap = self->spare;
+        self->spare = NULL;
+        if (!heap) heap = PyMem_RawMalloc((size_t)self->work_bytes + 64);
         if (!heap) { PyErr_NoMemory(); goto done; }
         work = (void *)(((uintptr_t)heap + 63) & ~(uintptr_t)63);
     }
@@ -207,7 +213,10 @@ static PyObject *Kernel_call(Kernel *self, PyObject *args, PyObject *kwargs)
 done:
     for (int j = 0; j < made; ++j) Py_DECREF(outs[j]);
     Py_XDECREF(converted);
-    if (heap) PyMem_RawFree(heap);
+    if (heap) {
+        if (!self->spare) self->spare = heap;
+        else PyMem_RawFree(heap);
+    }
     return result;
 }
 

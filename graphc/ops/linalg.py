@@ -59,7 +59,10 @@ def matmul(a, b):
     if a2.shape[-1] != b2.shape[-2]:
         raise ShapeError(f"matmul: shapes {a.shape} and {b.shape} are not aligned "
                          f"({a.shape[-1]} vs {b2.shape[-2]})")
-    y = matmul_p.bind(a2, b2)
+    if a2.shape[-1] == 1:
+        y = a2 * b2                 # an outer product: elementwise, so it fuses (and is exact)
+    else:
+        y = matmul_p.bind(a2, b2)
     if a.ndim == 1:
         y = reshape(y, y.shape[:-2] + y.shape[-1:])
     if b.ndim == 1:

@@ -9,7 +9,7 @@ void scipy_cblas_sgemm64_(int order, int ta, int tb, long m, long n, long k, flo
                           const float *a, long lda, const float *b, long ldb, float beta,
                           float *c, long ldc);
 
-static void gc_gemm_SFX(int m, int n, int k, const REAL *a, int lda, int ta, const REAL *b, int ldb,
+static GC_UNUSED void gc_gemm_SFX(int m, int n, int k, const REAL *a, int lda, int ta, const REAL *b, int ldb,
                         int tb, REAL beta, REAL *c, int ldc)
 {
     CBLAS_GEMM(101, ta ? 112 : 111, tb ? 112 : 111, m, n, k, (REAL)1, a, lda, b, ldb, beta, c, ldc);

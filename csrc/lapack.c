@@ -11,14 +11,14 @@ void CBLAS_TRSM(int order, int side, int uplo, int trans, int diag, long m, long
                 const REAL *a, long lda, REAL *b, long ldb);
 
 /* LU of A (row-major), stored as LAPACK's factors of M = Aᵀ (column-major): M = P L U. */
-static int gc_lu_factor_SFX(int n, REAL *a, long *piv)
+static GC_UNUSED int gc_lu_factor_SFX(int n, REAL *a, long *piv)
 {
     long nn = n, info = 0;
     LAPACK_GETRF(&nn, &nn, a, &nn, piv, &info);
     return (int)info;
 }
 
-static void gc_lu_swap_rows_SFX(int nrhs, REAL *b, long i, long j)
+static GC_UNUSED void gc_lu_swap_rows_SFX(int nrhs, REAL *b, long i, long j)
 {
     for (int c = 0; c < nrhs; ++c) {
         REAL t = b[i * nrhs + c];
@@ -29,7 +29,7 @@ static void gc_lu_swap_rows_SFX(int nrhs, REAL *b, long i, long j)
 
 /* Solve A X = B (trans == 0) or Aᵀ X = B, B row-major n×nrhs, in place. In column-major
  * terms B is Bᵀ (nrhs×n) and A X = B reads Xᵀ M = Bᵀ: right-side triangular solves. */
-static void gc_lu_solve_SFX(int n, int nrhs, const REAL *lu, const long *piv, int trans, REAL *b)
+static GC_UNUSED void gc_lu_solve_SFX(int n, int nrhs, const REAL *lu, const long *piv, int trans, REAL *b)
 {
     if (!trans) {                       /* Xᵀ P L U = Bᵀ */
         CBLAS_TRSM(102, 142, 121, 111, 131, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* W' U = Bᵀ */
@@ -44,7 +44,7 @@ static void gc_lu_solve_SFX(int n, int nrhs, const REAL *lu, const long *piv, in
     }
 }
 
-static REAL gc_lu_det_SFX(int n, const REAL *lu, const long *piv)
+static GC_UNUSED REAL gc_lu_det_SFX(int n, const REAL *lu, const long *piv)
 {
     REAL d = 1;
     for (int i = 0; i < n; ++i) {
@@ -54,7 +54,7 @@ static REAL gc_lu_det_SFX(int n, const REAL *lu, const long *piv)
     return d;
 }
 
-static void gc_lu_slogdet_SFX(int n, const REAL *lu, const long *piv, REAL *sign, REAL *logabsdet)
+static GC_UNUSED void gc_lu_slogdet_SFX(int n, const REAL *lu, const long *piv, REAL *sign, REAL *logabsdet)
 {
     REAL s = 1, l = 0;
     for (int i = 0; i < n; ++i) {
@@ -70,7 +70,7 @@ static void gc_lu_slogdet_SFX(int n, const REAL *lu, const long *piv, REAL *sign
 
 /* L of the symmetric part (A + Aᵀ)/2: LAPACK's upper factor U (Uᵀ U = A) of the
  * column-major view is L read row-major. */
-static int gc_cholesky_SFX(int n, const REAL *a, REAL *l)
+static GC_UNUSED int gc_cholesky_SFX(int n, const REAL *a, REAL *l)
 {
     long nn = n, info = 0;
     for (int i = 0; i < n; ++i)
@@ -83,7 +83,7 @@ static int gc_cholesky_SFX(int n, const REAL *a, REAL *l)
     return info != 0;
 }
 
-static long gc_svd_lwork_SFX(long m, long n)
+static GC_UNUSED long gc_svd_lwork_SFX(long m, long n)
 {
     long mn = m < n ? m : n, mx = m < n ? n : m;
     long a = 4 * mn * mn + 4 * mn, b = mx;
@@ -91,7 +91,7 @@ static long gc_svd_lwork_SFX(long m, long n)
 }
 
 /* Elements of REAL scratch gc_svd needs: a copy of A, LAPACK's work, its iwork (longs). */
-static long gc_svd_work_SFX(int m, int n)
+static GC_UNUSED long gc_svd_work_SFX(int m, int n)
 {
     long mn = m < n ? m : n;
     return (long)m * n + gc_svd_lwork_SFX(m, n) + (8 * mn * (long)sizeof(long) + sizeof(REAL) - 1) / sizeof(REAL);
@@ -100,7 +100,7 @@ static long gc_svd_work_SFX(int m, int n)
 /* Thin SVD, A = U diag(s) Vt (row-major, s descending), signs canonical: the entry of
  * largest magnitude in each column of U is positive. LAPACK factors the column-major view
  * Aᵀ = U' S V'ᵀ, so U = V' (its VT output read row-major) and Vt = U'ᵀ (its U output). */
-static int gc_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, REAL *vt, REAL *work)
+static GC_UNUSED int gc_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, REAL *vt, REAL *work)
 {
     long mm = n, nn = m, k = m < n ? m : n, lwork = gc_svd_lwork_SFX(m, n), info = 0;
     long ldu = n, ldvt = k;

@@ -26,7 +26,8 @@ ffi.cdef(f"""
     int {ENTRY}(const void *const *arg, void *const *res, void *work);
 """)
 
-BASE_FLAGS = ["-std=c99", "-fPIC", "-shared", "-fno-math-errno", "-fopenmp-simd", "-march=native"]
+BASE_FLAGS = ["-std=c99", "-fPIC", "-shared", "-fno-math-errno", "-fopenmp-simd", "-DGRAPHC_SIMD",
+              "-march=native"]
 
 
 def optimization_flags(source: str) -> list:

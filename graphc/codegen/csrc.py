@@ -23,6 +23,14 @@ _SPELLING = {
                 "LAPACK_GETRF(": "scipy_sgetrf_64_(", "LAPACK_POTRF(": "scipy_spotrf_64_(",
                 "LAPACK_GESDD(": "scipy_sgesdd_64_("},
 }
+# Pasted before the routines: a file pulls in whole csrc files, not every routine is used.
+PRELUDE = """#if defined(__GNUC__)
+#define GC_UNUSED __attribute__((unused))
+#else
+#define GC_UNUSED
+#endif
+"""
+
 _TOKEN = re.compile(r"\bREAL_EPS\b|\bREAL_MIN\b|\bREAL\b|_SFX\b|\b(?:SQRT|FABS|HYPOT|LOG|CBLAS_GEMM|CBLAS_TRSM|LAPACK_GETRF|LAPACK_POTRF|LAPACK_GESDD)\(")
 
 

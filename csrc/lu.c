@@ -1,0 +1,102 @@
+/* Portable LU with partial pivoting (LAPACK getrf semantics, 0-based pivots, row-major):
+ * P A = L U with L unit lower and U upper stored in place; at step i rows i and piv[i]
+ * were swapped. Returns 0, or i + 1 for the first exactly zero pivot (it still completes). */
+static GC_UNUSED int gc_lu_factor_SFX(int n, REAL *a, int *piv)
+{
+    int info = 0;
+    for (int i = 0; i < n; ++i) {
+        int p = i;
+        for (int r = i + 1; r < n; ++r)
+            if (FABS(a[(long)r * n + i]) > FABS(a[(long)p * n + i])) p = r;
+        piv[i] = p;
+        if (p != i)
+            for (int c = 0; c < n; ++c) {
+                REAL t = a[(long)i * n + c];
+                a[(long)i * n + c] = a[(long)p * n + c];
+                a[(long)p * n + c] = t;
+            }
+        REAL d = a[(long)i * n + i];
+        if (d == 0) {
+            if (!info) info = i + 1;
+            continue;
+        }
+        for (int r = i + 1; r < n; ++r) {
+            REAL l = a[(long)r * n + i] / d;
+            a[(long)r * n + i] = l;
+            REAL *ar = a + (long)r * n, *ai = a + (long)i * n;
+            for (int c = i + 1; c < n; ++c)
+                ar[c] -= l * ai[c];
+        }
+    }
+    return info;
+}
+
+/* Solve A X = B (trans == 0) or Aᵀ X = B in place; B is n×nrhs row-major. */
+static GC_UNUSED void gc_lu_solve_SFX(int n, int nrhs, const REAL *lu, const int *piv, int trans, REAL *b)
+{
+    if (!trans) {
+        for (int i = 0; i < n; ++i)
+            if (piv[i] != i)
+                for (int c = 0; c < nrhs; ++c) {
+                    REAL t = b[(long)i * nrhs + c];
+                    b[(long)i * nrhs + c] = b[(long)piv[i] * nrhs + c];
+                    b[(long)piv[i] * nrhs + c] = t;
+                }
+        for (int i = 0; i < n; ++i)                 /* L y = P b */
+            for (int r = 0; r < i; ++r) {
+                REAL l = lu[(long)i * n + r];
+                for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] -= l * b[(long)r * nrhs + c];
+            }
+        for (int i = n - 1; i >= 0; --i) {          /* U x = y */
+            for (int r = i + 1; r < n; ++r) {
+                REAL u = lu[(long)i * n + r];
+                for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] -= u * b[(long)r * nrhs + c];
+            }
+            for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] /= lu[(long)i * n + i];
+        }
+    } else {                                        /* Aᵀ = Uᵀ Lᵀ P */
+        for (int i = 0; i < n; ++i) {               /* Uᵀ y = b */
+            for (int r = 0; r < i; ++r) {
+                REAL u = lu[(long)r * n + i];
+                for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] -= u * b[(long)r * nrhs + c];
+            }
+            for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] /= lu[(long)i * n + i];
+        }
+        for (int i = n - 1; i >= 0; --i)            /* Lᵀ z = y */
+            for (int r = i + 1; r < n; ++r) {
+                REAL l = lu[(long)r * n + i];
+                for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] -= l * b[(long)r * nrhs + c];
+            }
+        for (int i = n - 1; i >= 0; --i)            /* x = Pᵀ z */
+            if (piv[i] != i)
+                for (int c = 0; c < nrhs; ++c) {
+                    REAL t = b[(long)i * nrhs + c];
+                    b[(long)i * nrhs + c] = b[(long)piv[i] * nrhs + c];
+                    b[(long)piv[i] * nrhs + c] = t;
+                }
+    }
+}
+
+static GC_UNUSED REAL gc_lu_det_SFX(int n, const REAL *lu, const int *piv)
+{
+    REAL d = 1;
+    for (int i = 0; i < n; ++i) {
+        d *= lu[(long)i * n + i];
+        if (piv[i] != i) d = -d;
+    }
+    return d;
+}
+
+static GC_UNUSED void gc_lu_slogdet_SFX(int n, const REAL *lu, const int *piv, REAL *sign, REAL *logabsdet)
+{
+    REAL s = 1, l = 0;
+    for (int i = 0; i < n; ++i) {
+        REAL u = lu[(long)i * n + i];
+        if (u == 0) { *sign = 0; *logabsdet = -INFINITY; return; }
+        if (u < 0) s = -s;
+        if (piv[i] != i) s = -s;
+        l += LOG(FABS(u));
+    }
+    *sign = s;
+    *logabsdet = l;
+}

@@ -1,0 +1,147 @@
+/* C unit tests of csrc/ (portable and, when linked, LAPACK-backed): each routine checked
+ * by a property that does not depend on another implementation. Compiled twice by
+ * tests/test_csrc.py, per dtype, after the instantiated routines (REAL_T, SFX set there). */
+#include <stdio.h>
+#include <stdlib.h>
+
+static int failures = 0;
+#define CHECK(cond, what) do { if (!(cond)) { printf("FAIL %s: %s\n", TEST_NAME, what); ++failures; } } while (0)
+
+static double rnd(unsigned *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return ((double)((*state >> 8) & 0xFFFF) / 65536.0) - 0.5;
+}
+
+static void fill(REAL_T *x, int count, unsigned seed)
+{
+    for (int i = 0; i < count; ++i) x[i] = (REAL_T)rnd(&seed);
+}
+
+static double tol(void) { return sizeof(REAL_T) == 8 ? 1e-10 : 2e-3; }
+
+static void test_gemm(void)
+{
+    enum { M = 7, N = 9, K = 5 };
+    REAL_T a[K * M + 4], b[N * K + 4], c[M * N], want[M * N];
+    for (int ta = 0; ta < 2; ++ta)
+        for (int tb = 0; tb < 2; ++tb)
+            for (int beta = 0; beta < 2; ++beta) {
+                fill(a, K * M, 1u + ta); fill(b, N * K, 2u + tb); fill(c, M * N, 3u);
+                for (int i = 0; i < M; ++i)
+                    for (int j = 0; j < N; ++j) {
+                        double s = beta ? c[i * N + j] : 0;
+                        for (int p = 0; p < K; ++p)
+                            s += (double)(ta ? a[p * M + i] : a[i * K + p]) * (tb ? b[j * K + p] : b[p * N + j]);
+                        want[i * N + j] = (REAL_T)s;
+                    }
+                if (!beta) for (int i = 0; i < M * N; ++i) c[i] = (REAL_T)NAN;
+                GEMM(M, N, K, a, ta ? M : K, ta, b, tb ? K : N, tb, (REAL_T)beta, c, N);
+                double err = 0;
+                for (int i = 0; i < M * N; ++i) err = fmax(err, fabs((double)c[i] - want[i]));
+                CHECK(err < tol(), "gemm against a triple loop");
+            }
+}
+
+static void test_lu(void)
+{
+    enum { N = 6, R = 3 };
+    REAL_T a[N * N], lu[N * N], b[N * R], x[N * R];
+    PIV_T piv[N];
+    fill(a, N * N, 7u);
+    for (int i = 0; i < N; ++i) a[i * N + i] += 2;
+    for (int trans = 0; trans < 2; ++trans) {
+        memcpy(lu, a, sizeof lu);
+        CHECK(LU_FACTOR(N, lu, piv) == 0, "lu_factor of a regular matrix");
+        fill(b, N * R, 9u);
+        memcpy(x, b, sizeof x);
+        LU_SOLVE(N, R, lu, piv, trans, x);
+        double err = 0;
+        for (int i = 0; i < N; ++i)
+            for (int c = 0; c < R; ++c) {
+                double s = 0;
+                for (int p = 0; p < N; ++p) s += (double)(trans ? a[p * N + i] : a[i * N + p]) * x[p * R + c];
+                err = fmax(err, fabs(s - b[i * R + c]));
+            }
+        CHECK(err < tol(), trans ? "A^T x = b after lu_solve(trans)" : "A x = b after lu_solve");
+    }
+    /* det of a triangular matrix times a permutation: known exactly */
+    REAL_T t[9] = {0, 2, 1, 3, 0, 0, 0, 0, 4};   /* det = -(... ) computed by hand: -24 */
+    CHECK(LU_FACTOR(3, t, piv) == 0, "lu of a permuted triangle");
+    CHECK(fabs((double)LU_DET(3, t, piv) + 24) < tol() * 24, "det = -24");
+    REAL_T sign, logdet;
+    LU_SLOGDET(3, t, piv, &sign, &logdet);
+    CHECK(sign == -1 && fabs((double)logdet - log(24.0)) < tol(), "slogdet = (-1, log 24)");
+    REAL_T z[4] = {1, 2, 2, 4};
+    CHECK(LU_FACTOR(2, z, piv) != 0, "a singular matrix is reported");
+}
+
+static void test_cholesky(void)
+{
+    enum { N = 5 };
+    REAL_T g[N * N], a[N * N], l[N * N];
+    fill(g, N * N, 11u);
+    for (int i = 0; i < N; ++i)
+        for (int j = 0; j < N; ++j) {
+            double s = i == j ? N : 0;
+            for (int p = 0; p < N; ++p) s += (double)g[i * N + p] * g[j * N + p];
+            a[i * N + j] = (REAL_T)s;
+        }
+    a[1] += (REAL_T)0.25; a[N] -= (REAL_T)0.25;     /* only the symmetric part counts */
+    CHECK(CHOLESKY(N, a, l) == 0, "cholesky of an SPD matrix");
+    double err = 0;
+    for (int i = 0; i < N; ++i)
+        for (int j = 0; j < N; ++j) {
+            double s = 0;
+            for (int p = 0; p < N; ++p) s += (double)l[i * N + p] * l[j * N + p];
+            err = fmax(err, fabs(s - 0.5 * (a[i * N + j] + a[j * N + i])));
+            if (j > i) CHECK(l[i * N + j] == 0, "upper triangle zero");
+        }
+    CHECK(err < tol() * N, "L L^T = sym(A)");
+    REAL_T bad[4] = {1, 2, 2, 1};
+    CHECK(CHOLESKY(2, bad, l) != 0, "indefinite matrix reported");
+}
+
+static void test_svd_shape(int m, int n)
+{
+    int k = m < n ? m : n;
+    REAL_T *a = malloc(sizeof(REAL_T) * m * n), *u = malloc(sizeof(REAL_T) * m * k);
+    REAL_T *s = malloc(sizeof(REAL_T) * k), *vt = malloc(sizeof(REAL_T) * k * n);
+    REAL_T *work = malloc(sizeof(REAL_T) * (size_t)(SVD_WORK(m, n) + 16) * 2);
+    fill(a, m * n, 13u + m);
+    CHECK(SVD(m, n, a, u, s, vt, work) == 0, "svd converges");
+    double err = 0, orth = 0;
+    for (int i = 0; i < m; ++i)
+        for (int j = 0; j < n; ++j) {
+            double r = 0;
+            for (int p = 0; p < k; ++p) r += (double)u[i * k + p] * s[p] * vt[p * n + j];
+            err = fmax(err, fabs(r - a[i * n + j]));
+        }
+    for (int p = 0; p < k; ++p)
+        for (int q = 0; q < k; ++q) {
+            double du = 0, dv = 0;
+            for (int i = 0; i < m; ++i) du += (double)u[i * k + p] * u[i * k + q];
+            for (int j = 0; j < n; ++j) dv += (double)vt[p * n + j] * vt[q * n + j];
+            orth = fmax(orth, fmax(fabs(du - (p == q)), fabs(dv - (p == q))));
+        }
+    CHECK(err < tol() * 10, "U diag(s) Vt = A");
+    CHECK(orth < tol() * 10, "U and V have orthonormal columns");
+    for (int p = 1; p < k; ++p) CHECK(s[p - 1] >= s[p], "singular values descend");
+    for (int p = 0; p < k; ++p) {
+        int best = 0;
+        for (int i = 1; i < m; ++i) if (fabs((double)u[i * k + p]) > fabs((double)u[best * k + p])) best = i;
+        CHECK(u[best * k + p] > 0, "canonical sign");
+    }
+    free(a); free(u); free(s); free(vt); free(work);
+}
+
+int main(void)
+{
+    test_gemm();
+    test_lu();
+    test_cholesky();
+    int shapes[][2] = {{5, 3}, {3, 5}, {1, 4}, {4, 1}, {12, 12}, {30, 7}};
+    for (unsigned i = 0; i < sizeof shapes / sizeof shapes[0]; ++i) test_svd_shape(shapes[i][0], shapes[i][1]);
+    printf("%s: %d failures\n", TEST_NAME, failures);
+    return failures != 0;
+}

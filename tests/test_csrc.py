@@ -1,0 +1,74 @@
+"""The hand-written C of csrc/: C unit tests (tests/c/test_linalg.c) for the portable and
+the LAPACK-backed routines, both dtypes, warnings as errors and under sanitizers; and the
+routines against NumPy through a generated kernel."""
+import subprocess
+
+import numpy as np
+import pytest
+
+from graphc.blas import link_flags, numpy_openblas
+from graphc.codegen import csrc
+
+TEST = (csrc.CSRC.parent / "tests" / "c" / "test_linalg.c").read_text()
+HEADER = "#include <math.h>\n#include <float.h>\n#include <string.h>\n#include <stddef.h>\n"
+NAMES = ["GEMM", "LU_FACTOR", "LU_SOLVE", "LU_DET", "LU_SLOGDET", "CHOLESKY", "SVD", "SVD_WORK"]
+FUNCS = ["gc_gemm", "gc_lu_factor", "gc_lu_solve", "gc_lu_det", "gc_lu_slogdet", "gc_cholesky", "gc_svd",
+         "gc_svd_work"]
+
+
+def program(dtype, lapack):
+    sfx = "_f64" if dtype == "float64" else "_f32"
+    files = ["gemm_blas", "lapack"] if lapack else ["gemm", "lu", "cholesky", "svd"]
+    text = HEADER + csrc.PRELUDE + "".join(csrc.instantiate(f, dtype) for f in files)
+    defines = "".join(f"#define {n} {f}{sfx}\n" for n, f in zip(NAMES, FUNCS))
+    defines += f"#define REAL_T {'double' if dtype == 'float64' else 'float'}\n"
+    defines += f"#define PIV_T {'long' if lapack else 'int'}\n"
+    defines += f'#define TEST_NAME "{"lapack" if lapack else "portable"} {dtype}"\n'
+    return text + defines + TEST
+
+
+VARIANTS = [(d, lap) for d in ("float64", "float32") for lap in (False, True)]
+
+
+@pytest.mark.parametrize("dtype,lapack", VARIANTS, ids=[f"{'lapack' if l else 'portable'}-{d}" for d, l in VARIANTS])
+@pytest.mark.parametrize("sanitize", [False, True], ids=["plain", "sanitized"])
+def test_c_unit_tests(dtype, lapack, sanitize, tmp_path):
+    if lapack and numpy_openblas() is None:
+        pytest.skip("NumPy's bundled OpenBLAS is not available here")
+    src = tmp_path / "t.c"
+    src.write_text(program(dtype, lapack))
+    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-O2"]
+    if sanitize:
+        flags = ["-std=c99", "-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
+    exe = tmp_path / "t"
+    build = subprocess.run(["gcc", *flags, str(src), "-o", str(exe), *(link_flags() if lapack else []), "-lm"],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr[-4000:]
+    run = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300,
+                         env={"ASAN_OPTIONS": "detect_leaks=0"})
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+
+
+@pytest.mark.parametrize("blas", [False, True], ids=["portable", "lapack"])
+def test_routines_against_numpy(blas, tmp_path, monkeypatch):
+    """Every linear-algebra op compiled with one set of routines, against NumPy."""
+    import graphc as gc
+    from graphc import compiler
+    if blas and numpy_openblas() is None:
+        pytest.skip("no BLAS")
+    if not blas:
+        monkeypatch.setattr(compiler, "numpy_openblas", lambda: None)
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((40, 40)) + 40 * np.eye(40)
+    B = rng.standard_normal((40, 3))
+    W = rng.standard_normal((40, 25))
+    a, b, w = gc.var("a", A.shape), gc.var("b", B.shape), gc.var("w", W.shape)
+    spd = a @ a.T
+    outs = [a @ b, gc.linalg.solve(a, b), gc.linalg.solve(a.T, b), gc.linalg.inv(a), gc.linalg.det(a / 40),
+            *gc.linalg.slogdet(a), gc.linalg.cholesky(spd), *gc.linalg.svd(w), *gc.linalg.svd(w.T)]
+    f = gc.compile([a, b, w], outs, cache_dir=tmp_path)
+    got = f(A, B, W)
+    want = gc.evaluate(outs, {a: A, b: B, w: W})
+    for g, x in zip(got, want):
+        np.testing.assert_allclose(g, x, rtol=1e-10, atol=1e-10 * max(1, np.max(np.abs(x))))
+    assert ("scipy_" in f.c_source) == blas

@@ -53,6 +53,7 @@ class Body:
         self.lines, self.memo, self.offsets = [], {}, []
         self.flat_key, self.flat_var = flat_key, flat_var
         self.count = 0
+        self.need = lambda helper, dtype: None  # set by the Emitter: records csrc routines used
 
     def read(self, buf, shape, index):
         if buf.kind == "local":
@@ -106,7 +107,9 @@ class Body:
             template = node.op.c(node.params["dtype"]) if callable(node.op.c) else node.op.c
             math_dtype = node.inputs[0].dtype if node.inputs else node.dtype
             text = template.format(*args, f="f" if math_dtype == dtypes.float32 else "",
-                                   T=dtypes.ctype(node.dtype))
+                                   T=dtypes.ctype(node.dtype), v=_SFX.get(math_dtype, ""))
+            if "{v}" in template:
+                self.need("vmath", math_dtype)
             local = f"v{self.count}"
             self.count += 1
             self.lines.append(f"const {dtypes.ctype(node.dtype)} {local} = {text};")
@@ -181,6 +184,11 @@ class Emitter:
             self.refs[b.name] = {"input": b.name, "output": b.name, "const": b.name,
                                  "local": b.name, "arena": f"w_{b.name}", "scratch": f"w_{b.name}"}[b.kind]
 
+    def body(self, **options):
+        b = Body(self.program, self.refs, **options)
+        b.need = self.need
+        return b
+
     def need(self, helper, dtype):
         if self.blas and helper in ("lu", "cholesky", "svd"):
             helper = "lapack"                    # one file serves all three
@@ -207,7 +215,7 @@ class Emitter:
         flattened to a single loop when every access is the identity, and split into
         segments along an axis where inlined pads switch between operand and zero."""
         opens, closes, index = _loops(shape, "i")
-        body = Body(self.program, self.refs)
+        body = self.body()
         store_offset = make_store(body, index)
         split = _pad_segments(body.pad_conditions, shape)
         if split is not None:
@@ -216,7 +224,7 @@ class Emitter:
         flat = len(opens) > 1 and store_offset is not None and all(
             (not o.terms) or o.key() == store_offset.key() for o in body.offsets)
         if flat:
-            body = Body(self.program, self.refs, flat_key=store_offset.key())
+            body = self.body(flat_key=store_offset.key())
             make_store(body, index)
             opens = [f"for (int i = 0; i < {size}; ++i) {{"]
             closes = ["}"]
@@ -229,7 +237,7 @@ class Emitter:
         outer = [f"for (int i{k} = 0; i{k} < {d}; ++i{k}) {{" for k, d in enumerate(shape[:axis]) if d != 1]
         lines = []
         for start, stop, state in segments:
-            body = Body(self.program, self.refs, pad_state=state)
+            body = self.body(pad_state=state)
             make_store(body, index)
             inner = [f"for (int i{k} = 0; i{k} < {d}; ++i{k}) {{" for k, d in enumerate(shape) if k > axis and d != 1]
             lines += [f"for (int i{axis} = {start}; i{axis} < {stop}; ++i{axis}) {{"] + \
@@ -284,7 +292,7 @@ class Emitter:
                     "reduce_max": f"if ({v} > {acc} || {v} != {v}) {acc} = {v};",
                     "reduce_min": f"if ({v} < {acc} || {v} != {v}) {acc} = {v};"}[op]
         kept = [k for k in range(x.ndim) if k not in axes]
-        body = Body(self.program, self.refs)
+        body = self.body()
         if x.ndim - 1 in axes or out.kind == "local":
             # kept axes outside, reduced axes inside, a register accumulator
             o_open, o_close, o_index = _loops([x.shape[k] for k in kept], "i")
@@ -315,7 +323,7 @@ class Emitter:
         x = node.inputs[0]
         p = node.params
         opens, closes, index = _loops(x.shape, "i")
-        body = Body(self.program, self.refs)
+        body = self.body()
         value = body.gen(x, index)
         target = [lo + (interior + 1) * i for lo, interior, i in zip(p["lo"], p["interior"], index)]
         body.lines.append(f"o[{offset(target, node.shape).c()}] = {value};")
@@ -328,7 +336,7 @@ class Emitter:
         lines, start = [], 0
         for x in node.inputs:
             opens, closes, index = _loops(x.shape, "i")
-            body = Body(self.program, self.refs)
+            body = self.body()
             value = body.gen(x, index)
             target = list(index)
             target[axis] = Affine.of(target[axis]) + start

@@ -37,7 +37,7 @@ def elementwise(name, ref, rules, nin, doc, c):
     """Define an elementwise float primitive and return (primitive, public function).
 
     `c` is its C expression: {0}, {1} the operands, {f} the math-function suffix ("" or
-    "f") and {T} the C type.
+    "f"), {T} the C type, and {v} the dtype suffix of a csrc/vmath.c routine.
     """
     prim = Primitive(name, nin=nin, infer=_infer_float(name), ref=_errstate(ref),
                      jvp=rules, vjp=rules, doc=doc, c=c)
@@ -60,7 +60,7 @@ def _sigmoid_ref(x):
 neg_p, neg = elementwise("neg", np.negative, [lambda g, out, x: -g], 1, "-x",
     c="(-{0})")
 exp_p, exp = elementwise("exp", np.exp, [lambda g, out, x: g * out], 1, "e**x",
-    c="exp{f}({0})")
+    c="gc_exp{v}({0})")
 log_p, log = elementwise("log", np.log, [lambda g, out, x: g / x], 1, "Natural logarithm.",
     c="log{f}({0})")
 sqrt_p, sqrt = elementwise("sqrt", np.sqrt, [lambda g, out, x: g * 0.5 / out], 1, "Square root.",
@@ -73,10 +73,10 @@ tan_p, tan = elementwise("tan", np.tan, [lambda g, out, x: g * (1 + out * out)],
     c="tan{f}({0})")
 tanh_p, tanh = elementwise("tanh", np.tanh, [lambda g, out, x: g * (1 - out * out)], 1,
                            "Hyperbolic tangent.",
-    c="tanh{f}({0})")
+    c="gc_tanh{v}({0})")
 sigmoid_p, sigmoid = elementwise("sigmoid", _sigmoid_ref, [lambda g, out, x: g * (out * (1 - out))],
                                  1, "Logistic sigmoid 1 / (1 + e**-x).",
-    c="(({T})1 / (({T})1 + exp{f}(-{0})))")
+    c="gc_sigmoid{v}({0})")
 abs_p, abs_ = elementwise("abs", np.abs, [lambda g, out, x: g * sign(x)], 1,
                           "Absolute value (derivative sign(x), 0 at 0).",
     c="fabs{f}({0})")
@@ -85,7 +85,7 @@ sign_p, sign = elementwise("sign", np.sign, None, 1, "Sign: -1, 0 or 1 (derivati
 log1p_p, log1p = elementwise("log1p", np.log1p, [lambda g, out, x: g / (1 + x)], 1, "log(1 + x).",
     c="log1p{f}({0})")
 expm1_p, expm1 = elementwise("expm1", np.expm1, [lambda g, out, x: g * (out + 1)], 1, "e**x - 1.",
-    c="expm1{f}({0})")
+    c="gc_expm1{v}({0})")
 stop_gradient_p, stop_gradient = elementwise(
     "stop_gradient", lambda x: x, None, 1,
     "The identity, with a zero derivative (as jax.lax.stop_gradient).",

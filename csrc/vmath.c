@@ -1,0 +1,75 @@
+/* exp, expm1, tanh and sigmoid that gcc can vectorise (glibc's are scalar calls), computed
+ * in double for both dtypes, accurate to a few ulp:
+ *   x = n ln2 + r, |r| <= ln2/2 (Cody-Waite, the shift trick for n), e^r - 1 by its Taylor
+ *   polynomial to degree 13 (truncation below 2^-53 relative), 2^n applied in two halves so
+ *   that overflow gives inf and deep underflow 0 without branches. */
+static GC_UNUSED inline double gc_scale2_SFX(double y, double kd)
+{
+    long long n, h;
+    double shifted = kd + 0x1.8p52, s1, s2;                /* kd is an integer: its bits */
+    memcpy(&n, &shifted, sizeof n);                        /* are 0x4338000000000000 + n */
+    n -= 0x4338000000000000LL;
+    h = n >> 1;
+    long long b1 = (h + 1023) << 52, b2 = (n - h + 1023) << 52;
+    memcpy(&s1, &b1, sizeof s1);
+    memcpy(&s2, &b2, sizeof s2);
+    return y * s1 * s2;
+}
+
+/* (e^r - 1) for |r| <= 0.35: Taylor to r^13 (Horner). */
+static GC_UNUSED inline double gc_expm1_poly_SFX(double r)
+{
+    double p = 1.0 / 6227020800.0;
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    return p * r;
+}
+
+static GC_UNUSED inline double gc_exp_d_SFX(double x)
+{
+    x = x < -746.0 ? -746.0 : x > 710.0 ? 710.0 : x;
+    double kd = x * 0x1.71547652b82fep0 + 0x1.8p52;
+    kd -= 0x1.8p52;                                        /* nearest integer to x/ln2 */
+    double r = (x - kd * 0x1.62e42fefa3800p-1) - kd * 0x1.ef35793c76730p-45;
+    return gc_scale2_SFX(1.0 + gc_expm1_poly_SFX(r), kd);
+}
+
+static GC_UNUSED inline double gc_expm1_d_SFX(double x)
+{
+    x = x < -746.0 ? -746.0 : x > 710.0 ? 710.0 : x;
+    double kd = x * 0x1.71547652b82fep0 + 0x1.8p52;
+    kd -= 0x1.8p52;
+    double r = (x - kd * 0x1.62e42fefa3800p-1) - kd * 0x1.ef35793c76730p-45;
+    double p = gc_expm1_poly_SFX(r);                       /* e^r - 1, no cancellation */
+    double s = gc_scale2_SFX(1.0, kd);                     /* 2^n, exact */
+    if (kd > 1000.0) return gc_scale2_SFX(1.0 + p, kd) - 1.0;   /* e^x itself; 2^n would overflow */
+    return kd == 0 ? p : s * p + (s - 1.0);
+}
+
+static GC_UNUSED inline REAL gc_exp_SFX(REAL x) { return (REAL)gc_exp_d_SFX((double)x); }
+
+static GC_UNUSED inline REAL gc_expm1_SFX(REAL x) { return (REAL)gc_expm1_d_SFX((double)x); }
+
+static GC_UNUSED inline REAL gc_tanh_SFX(REAL x)
+{
+    double a = fabs((double)x) * 2.0;
+    a = a > 40.0 ? 40.0 : a;                               /* tanh(20) rounds to 1 */
+    double e = gc_expm1_d_SFX(a);
+    double t = e / (e + 2.0);
+    return (REAL)(x < 0 ? -t : t);
+}
+
+static GC_UNUSED inline REAL gc_sigmoid_SFX(REAL x)
+{
+    return (REAL)(1.0 / (1.0 + gc_exp_d_SFX(-(double)x)));
+}

@@ -108,6 +108,14 @@ def _replication(user, node):
     return 1
 
 
+def _inlinable_reduction(node):
+    """A reduction may be computed inside its reader's loop when its nested loop walks
+    memory in order (the reduced axes are the trailing ones) or is short."""
+    x, axes = node.inputs[0], node.params["axes"]
+    trailing = axes == tuple(range(x.ndim - len(axes), x.ndim))
+    return trailing or x.size // max(node.size, 1) <= 8
+
+
 def decide_materialization(order, outputs) -> set:
     """Ids of the nodes that get storage; everything else is inlined into its consumer."""
     out_ids = {o.id for o in outputs}
@@ -119,7 +127,7 @@ def decide_materialization(order, outputs) -> set:
     # A view is free to read many times when it only re-indexes stored data.
     stored_source = {}
     for n in order:
-        if n.op.name in ("var", "const") or n.op.name in CALLS | REDUCTIONS | {"tuple_get"} or \
+        if n.op.name in ("var", "const") or n.op.name in CALLS | {"tuple_get"} or \
                 n.op.name in SCATTERS and not _is_plain_pad(n):
             stored_source[n.id] = True
         elif _is_view(n):
@@ -129,19 +137,31 @@ def decide_materialization(order, outputs) -> set:
         else:
             stored_source[n.id] = False
 
-    # What recomputing a value costs per element, following unstored operands back to
-    # stored data (an upper bound: operands may end up stored).
+    # Costs assume unstored operands are recomputed; a second round, knowing what the
+    # first stored, recomputes what has become cheap (a product read from a stored value).
+    mat = _decide(order, out_ids, users, stored_source, _recompute_costs(order, stored_source, set()))
+    return _decide(order, out_ids, users, stored_source, _recompute_costs(order, stored_source, mat))
+
+
+def _recompute_costs(order, stored_source, stored):
+    """What recomputing each value costs per element, following operands back to stored data."""
     recompute = {}
     for n in order:
-        if stored_source[n.id] or n.op.name == "const":
+        if stored_source[n.id] or n.op.name == "const" or n.id in stored:
             recompute[n.id] = 0
         elif _is_elementwise(n):
             recompute[n.id] = element_cost(n) + sum(recompute[i.id] for i in dict.fromkeys(n.inputs))
         elif _is_view(n):
             recompute[n.id] = recompute[n.inputs[0].id]
+        elif n.op.name in REDUCTIONS:
+            x = n.inputs[0]
+            recompute[n.id] = (recompute[x.id] + 1) * (x.size // max(n.size, 1))
         else:
             recompute[n.id] = 10**6
+    return recompute
 
+
+def _decide(order, out_ids, users, stored_source, recompute):
     demanded, mat = set(), set()
     for n in reversed(order):
         name = n.op.name
@@ -149,8 +169,9 @@ def decide_materialization(order, outputs) -> set:
             mat.add(n.id)
         elif name == "const":
             pass                                    # a literal
-        elif name in CALLS or name in REDUCTIONS or name == "tuple_get" or \
-                name in SCATTERS and not _is_plain_pad(n):
+        elif name in CALLS or name == "tuple_get" or name in SCATTERS and not _is_plain_pad(n):
+            mat.add(n.id)
+        elif name in REDUCTIONS and not _inlinable_reduction(n):
             mat.add(n.id)
         elif name == "reshape" and not _is_unit_reshape(n):
             mat.add(n.id)                           # an alias of its stored operand
@@ -160,8 +181,12 @@ def decide_materialization(order, outputs) -> set:
         elif _is_view(n) and stored_source[n.id]:
             pass
         else:
+            # elementwise ops, views of computed values, and reductions: fused into the
+            # loops of their readers unless sharing or broadcasting makes that costly
             us = users[n.id]
-            if n.size == 1:
+            if not us:
+                mat.add(n.id)
+            elif n.size == 1:
                 if len(us) > 1 or any(u.size > 1 for u in us):
                     mat.add(n.id)                   # a C local, computed once
             elif len(us) > 1:
@@ -293,8 +318,48 @@ def lower(inputs, outputs) -> Program:
             instrs.append(Instr(kind, node, [out], reads=read_set(node)))
     for o, b in copies:
         instrs.append(Instr("copy", o, [b], reads=[storage[o.id]] if o.id in storage else []))
+    instrs = fuse_sibling_reductions(instrs)
     inlined = {n.id for n in order if n.id not in mat}
     return Program(list(inputs), list(outputs), instrs, storage, buffers, inlined)
+
+
+def _groupable(ins):
+    """A reduction into memory (not a C local), which can share a loop nest with others."""
+    return ins.kind == "reduce" and ins.outs[0].kind != "local"
+
+
+def _same_domain(a, b):
+    """Operand shapes one loop nest can walk: equal, or one shorter by a trailing axis short
+    enough to be written out (UNROLL in codegen)."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return len(long_) == len(short) + 1 and long_[:-1] == short and long_[-1] <= 4
+
+
+def fuse_sibling_reductions(instrs):
+    """Merge reductions over operands of one domain into one loop nest ("reduce_group"), so
+    that the operand is computed once per element for all of them (MDS's gradient sums
+    its pair terms along both axes in one pass). A reduction moves down to its sibling
+    only when nothing in between reads its result and the sibling does not either."""
+    result = []
+    for ins in instrs:
+        if _groupable(ins):
+            shape = ins.node.inputs[0].shape
+            for k in range(len(result) - 1, -1, -1):
+                prev = result[k]
+                members = prev.extra.get("members", [prev])
+                if prev.kind in ("reduce", "reduce_group") and all(map(_groupable, members)) \
+                        and all(_same_domain(m.node.inputs[0].shape, shape) for m in members) \
+                        and not any(o in ins.reads for o in prev.outs) \
+                        and not any(o in later.reads for later in result[k + 1:] for o in prev.outs):
+                    del result[k]
+                    group = members + [ins]
+                    ins = Instr("reduce_group", None, [m.outs[0] for m in group],
+                                reads=[b for m in group for b in m.reads], extra={"members": group})
+                    break
+        result.append(ins)
+    return result
 
 
 def _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, large):

@@ -12,6 +12,14 @@ from .. import dtypes
 from ..affine import Affine, broadcast_index, clamp, offset
 from . import csrc
 
+REDUCE_INIT = {"reduce_sum": 0, "reduce_prod": 1, "reduce_max": -np.inf, "reduce_min": np.inf}
+REDUCE_COMBINE = {
+    "reduce_sum": lambda acc, v: f"{acc} += {v};",
+    "reduce_prod": lambda acc, v: f"{acc} *= {v};",
+    "reduce_max": lambda acc, v: f"if ({v} > {acc} || {v} != {v}) {acc} = {v};",
+    "reduce_min": lambda acc, v: f"if ({v} < {acc} || {v} != {v}) {acc} = {v};",
+}
+UNROLL = 4           # loops this short are written out
 CHUNK = 100          # instructions per C function in long programs
 ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge"}
 _SFX = {dtypes.float64: "_f64", dtypes.float32: "_f32"}
@@ -87,6 +95,43 @@ class Body:
         self.lines.append(f"const {T} {local} = ({' && '.join(conds)}) ? {value} : ({T})0;")
         return local
 
+    def gen_reduce(self, node, index):
+        """A reduction computed inline: a nested loop over the reduced axes, in a block of
+        its own so that the operand's locals stay inside it."""
+        x, axes = node.inputs[0], node.params["axes"]
+        T = dtypes.ctype(node.dtype)
+        local = f"v{self.count}"
+        self.count += 1
+        extent = int(np.prod([x.shape[k] for k in axes], dtype=np.int64))
+        if extent <= UNROLL:                      # a short reduction is written out
+            kept = list(index)
+            terms = []
+            for combo in np.ndindex(*[x.shape[k] for k in axes]):
+                full, it, ic = [None] * x.ndim, iter(kept), iter(combo)
+                for k in range(x.ndim):
+                    full[k] = Affine.of(int(next(ic))) if k in axes else next(it)
+                terms.append(self.gen(x, full))
+            self.lines.append(f"{T} {local} = {terms[0]};")
+            for t in terms[1:]:
+                self.lines.append(REDUCE_COMBINE[node.op.name](local, t))
+            return local
+        full, kept, opens = [None] * x.ndim, iter(index), []
+        for k in range(x.ndim):
+            if k in axes:
+                var = f"r{local[1:]}x{k}"
+                full[k] = Affine.var(var)
+                opens.append(f"for (int {var} = 0; {var} < {x.shape[k]}; ++{var}) {{")
+            else:
+                full[k] = next(kept)
+        saved_lines, saved_memo = self.lines, dict(self.memo)
+        self.lines = []
+        value = self.gen(x, full)
+        inner = self.lines + [REDUCE_COMBINE[node.op.name](local, value)]
+        self.lines, self.memo = saved_lines, saved_memo
+        self.lines.append(f"{T} {local} = {literal(REDUCE_INIT[node.op.name], node.dtype)};")
+        self.lines += opens + ["    " + line for line in inner] + ["}"] * len(opens)
+        return local
+
     def gen(self, node, index, root=False):
         """C expression for `node` at `index` (a list of Affine), emitting its statements."""
         storage = self.program.storage
@@ -102,6 +147,8 @@ class Body:
             result = self.gen(node.inputs[0], node.op.view(node, index))
         elif name == "pad":
             result = self.gen_pad(node, index)
+        elif name in REDUCE_INIT:
+            result = self.gen_reduce(node, index)
         else:
             args = [self.gen(x, broadcast_index(index, x.shape, node.shape)) for x in node.inputs]
             template = node.op.c(node.params["dtype"]) if callable(node.op.c) else node.op.c
@@ -145,7 +192,10 @@ def _pad_segments(conditions, shape):
                 continue
             if len(inner.terms) != 1 or inner.terms[0][1] != 1:
                 return None
-            var = int(inner.terms[0][0][1:])
+            name = inner.terms[0][0]
+            if not (name[0] == "i" and name[1:].isdigit()):
+                return None
+            var = int(name[1:])
             if axis not in (None, var) or pad_id in intervals:
                 return None
             axis = var
@@ -201,7 +251,7 @@ class Emitter:
 
     # ------------------------------------------------------------ instructions
 
-    def comment(self, ins):
+    def _comment(self, ins):
         node = ins.node
         if node is None:
             return []
@@ -284,13 +334,8 @@ class Emitter:
         axes = node.params["axes"]
         T = dtypes.ctype(node.dtype)
         op = node.op.name
-        init = {"reduce_sum": literal(0, node.dtype), "reduce_prod": literal(1, node.dtype),
-                "reduce_max": literal(-np.inf, node.dtype), "reduce_min": literal(np.inf, node.dtype)}[op]
-
-        def combine(acc, v):
-            return {"reduce_sum": f"{acc} += {v};", "reduce_prod": f"{acc} *= {v};",
-                    "reduce_max": f"if ({v} > {acc} || {v} != {v}) {acc} = {v};",
-                    "reduce_min": f"if ({v} < {acc} || {v} != {v}) {acc} = {v};"}[op]
+        init = literal(REDUCE_INIT[op], node.dtype)
+        combine = REDUCE_COMBINE[op]
         kept = [k for k in range(x.ndim) if k not in axes]
         body = self.body()
         if x.ndim - 1 in axes or out.kind == "local":
@@ -317,6 +362,57 @@ class Emitter:
         body.lines.append(combine(f"o[{o_off}]", value))
         fill = [f"for (int i = 0; i < {node.size}; ++i) o[i] = {init};"]
         return self.with_out(out, fill + opens + _indent(body.lines, 1) + closes)
+
+    def emit_reduce_group(self, ins):
+        """Sibling reductions over one operand shape: one loop nest, one body (their common
+        subexpressions computed once), each accumulating into its own output."""
+        members = ins.extra["members"]
+        shape = max((m.node.inputs[0].shape for m in members), key=len)
+        unroll = shape[-1] <= UNROLL                # a short last axis is written out
+        opens, closes, index = _loops(shape[:-1] if unroll else shape, "i")
+        indices = [index + [Affine.of(c)] for c in range(shape[-1])] if unroll else [index]
+        body = self.body()
+        lines = []
+        for j, m in enumerate(members):
+            out, node = m.outs[0], m.node
+            axes = node.params["axes"]
+            lines.append(f"{out.ctype} *restrict o{j} = {self.refs[out.name]};")
+            lines.append(f"for (int i = 0; i < {node.size}; ++i) o{j}[i] = "
+                         f"{literal(REDUCE_INIT[node.op.name], node.dtype)};")
+        inner_var = opens[-1].split()[2] if opens else None
+        hoisted = []                     # (accumulator, target): sums over the innermost loop
+        for c, idx in enumerate(indices):
+            for j, m in enumerate(members):
+                node = m.node
+                ndim = node.inputs[0].ndim
+                if ndim < len(shape) and c > 0:
+                    continue                 # an operand without the written-out axis: once
+                own = idx[:ndim]
+                kept = [k for k in range(ndim) if k not in node.params["axes"]]
+                value = body.gen(node.inputs[0], own)
+                off = offset([own[k] for k in kept], node.shape)
+                target = f"o{j}[{off.c()}]"
+                if node.op.name == "reduce_sum" and inner_var and inner_var not in dict(off.terms):
+                    acc = f"acc{len(hoisted)}"
+                    hoisted.append((acc, target))
+                    target = acc
+                body.lines.append(REDUCE_COMBINE[node.op.name](target, value))
+        if hoisted:
+            # register accumulators around the innermost loop, which then vectorises
+            T = dtypes.ctype(members[0].node.dtype)
+            names = ", ".join(a for a, _ in hoisted)
+            loop = [f"{T} {a} = 0;" for a, _ in hoisted] + [f"GC_SIMD_REDUCE({names})", opens[-1]] + \
+                _indent(body.lines, 1) + ["}"] + [f"{t} += {a};" for a, t in hoisted]
+            nest = opens[:-1]
+            code = nest + _indent(loop, 1) + ["}"] * len(nest) if nest else loop
+        else:
+            code = opens + _indent(body.lines, 1) + closes
+        return ["{"] + _indent(lines + code, 1) + ["}"]
+
+    def comment(self, ins):
+        if ins.kind == "reduce_group":
+            return [line for m in ins.extra["members"] for line in self.comment(m)]
+        return self._comment(ins)
 
     def emit_pad(self, ins):
         node, out = ins.node, ins.outs[0]
@@ -515,7 +611,9 @@ class Emitter:
                 "#include <math.h>", "#include <float.h>", "#include <string.h>", "#include <stddef.h>", "",
                 "/* Sums may be vectorised (reassociated) when built with -DGRAPHC_SIMD -fopenmp-simd. */",
                 "#if defined(GRAPHC_SIMD)", "#define GC_PRAGMA(x) _Pragma(#x)",
-                "#define GC_SIMD_SUM GC_PRAGMA(omp simd reduction(+:acc))", "#else", "#define GC_SIMD_SUM",
+                "#define GC_SIMD_SUM GC_PRAGMA(omp simd reduction(+:acc))",
+                "#define GC_SIMD_REDUCE(...) GC_PRAGMA(omp simd reduction(+:__VA_ARGS__))",
+                "#else", "#define GC_SIMD_SUM", "#define GC_SIMD_REDUCE(...)",
                 "#endif", csrc.PRELUDE]
         for helper, dtype in self.helpers:
             head += [f"/* ---- csrc/{helper}.c ({dtype}) ---- */", csrc.instantiate(helper, dtype), ""]

@@ -30,7 +30,7 @@ ffi.cdef(f"""
 # exception flags are never read, and gcc may then inline sqrt and if-convert selections
 # (clamps, where) so that loops vectorise.
 BASE_FLAGS = ["-std=c99", "-fPIC", "-shared", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd",
-              "-DGRAPHC_SIMD", "-march=native"]
+              "-DGRAPHC_SIMD", "-march=native", "-fopenmp"]
 
 
 def optimization_flags(source: str) -> list:

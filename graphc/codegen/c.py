@@ -19,6 +19,7 @@ REDUCE_COMBINE = {
     "reduce_max": lambda acc, v: f"if ({v} > {acc} || {v} != {v}) {acc} = {v};",
     "reduce_min": lambda acc, v: f"if ({v} < {acc} || {v} != {v}) {acc} = {v};",
 }
+PARALLEL_ELEMENTS = 65536   # loops writing at least this many elements use threads
 UNROLL = 4           # loops this short are written out
 CHUNK = 100          # instructions per C function in long programs
 ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge"}
@@ -278,6 +279,8 @@ class Emitter:
             make_store(body, index)
             opens = [f"for (int i = 0; i < {size}; ++i) {{"]
             closes = ["}"]
+        if opens and store_offset is not None and size >= PARALLEL_ELEMENTS:
+            opens = ["GC_PARALLEL_FOR"] + opens     # each iteration writes its own elements
         return opens + _indent(body.lines, 1) + closes if opens else body.lines, flat
 
     def segmented(self, shape, make_store, axis, segments):
@@ -286,10 +289,13 @@ class Emitter:
         index = [Affine() if d == 1 else Affine.var(f"i{k}") for k, d in enumerate(shape)]
         outer = [f"for (int i{k} = 0; i{k} < {d}; ++i{k}) {{" for k, d in enumerate(shape[:axis]) if d != 1]
         lines = []
+        rest = int(np.prod(shape[axis + 1:], dtype=np.int64))
         for start, stop, state in segments:
             body = self.body(pad_state=state)
             make_store(body, index)
             inner = [f"for (int i{k} = 0; i{k} < {d}; ++i{k}) {{" for k, d in enumerate(shape) if k > axis and d != 1]
+            if not outer and (stop - start) * rest >= PARALLEL_ELEMENTS:
+                lines.append("GC_PARALLEL_FOR")
             lines += [f"for (int i{axis} = {start}; i{axis} < {stop}; ++i{axis}) {{"] + \
                 _indent(inner + _indent(body.lines, 1) + ["}"] * len(inner), 1) + ["}"]
         return outer + _indent(lines, 1) + ["}"] * len(outer) if outer else lines
@@ -610,10 +616,14 @@ class Emitter:
                 f" * work: {self.name.upper()}_WORK_BYTES bytes, 64-byte aligned. */",
                 "#include <math.h>", "#include <float.h>", "#include <string.h>", "#include <stddef.h>", "",
                 "/* Sums may be vectorised (reassociated) when built with -DGRAPHC_SIMD -fopenmp-simd. */",
-                "#if defined(GRAPHC_SIMD)", "#define GC_PRAGMA(x) _Pragma(#x)",
+                "#define GC_PRAGMA(x) _Pragma(#x)", "#if defined(GRAPHC_SIMD)",
                 "#define GC_SIMD_SUM GC_PRAGMA(omp simd reduction(+:acc))",
                 "#define GC_SIMD_REDUCE(...) GC_PRAGMA(omp simd reduction(+:__VA_ARGS__))",
                 "#else", "#define GC_SIMD_SUM", "#define GC_SIMD_REDUCE(...)",
+                "#endif",
+                "/* Large loops are shared among threads when built with -fopenmp. */",
+                "#if defined(_OPENMP)", "#define GC_PARALLEL_FOR GC_PRAGMA(omp parallel for schedule(static))",
+                "#else", "#define GC_PARALLEL_FOR",
                 "#endif", csrc.PRELUDE]
         for helper, dtype in self.helpers:
             head += [f"/* ---- csrc/{helper}.c ({dtype}) ---- */", csrc.instantiate(helper, dtype), ""]

@@ -144,20 +144,23 @@ def decide_materialization(order, outputs) -> set:
 
 
 def _recompute_costs(order, stored_source, stored):
-    """What recomputing each value costs per element, following operands back to stored data."""
-    recompute = {}
+    """What recomputing each value costs per element, following operands back to stored
+    data; operands in `stored` (decided stored in an earlier round) cost nothing to read."""
+    recompute, read = {}, {}
     for n in order:
-        if stored_source[n.id] or n.op.name == "const" or n.id in stored:
-            recompute[n.id] = 0
+        if stored_source[n.id] or n.op.name in ("const", "iota"):
+            cost = 0
         elif _is_elementwise(n):
-            recompute[n.id] = element_cost(n) + sum(recompute[i.id] for i in dict.fromkeys(n.inputs))
+            cost = element_cost(n) + sum(read[i.id] for i in dict.fromkeys(n.inputs))
         elif _is_view(n):
-            recompute[n.id] = recompute[n.inputs[0].id]
+            cost = read[n.inputs[0].id]
         elif n.op.name in REDUCTIONS:
             x = n.inputs[0]
-            recompute[n.id] = (recompute[x.id] + 1) * (x.size // max(n.size, 1))
+            cost = (read[x.id] + 1) * (x.size // max(n.size, 1))
         else:
-            recompute[n.id] = 10**6
+            cost = 10**6
+        recompute[n.id] = cost
+        read[n.id] = 0 if n.id in stored else cost
     return recompute
 
 
@@ -167,8 +170,8 @@ def _decide(order, out_ids, users, stored_source, recompute):
         name = n.op.name
         if name == "var" or (name == "const" and n.size > 1):
             mat.add(n.id)
-        elif name == "const":
-            pass                                    # a literal
+        elif name == "const" or (name == "iota" and n.id not in out_ids and n.id not in demanded):
+            pass                                    # a literal, or an index expression
         elif name in CALLS or name == "tuple_get" or name in SCATTERS and not _is_plain_pad(n):
             mat.add(n.id)
         elif name in REDUCTIONS and not _inlinable_reduction(n):

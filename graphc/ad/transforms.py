@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import dtypes
 from ..ops.core import const, var
-from ..ops.shape import reshape, transpose, zeros
+from ..ops.shape import eye, reshape, transpose, zeros
 from .batching import batch_graph
 from .common import as_list, seed, zeros_like
 from .forward import push_tangents
@@ -71,8 +71,9 @@ def value_and_grad(y, wrt):
 
 
 def _basis(n, shape, dtype):
-    """The n unit vectors of `shape` stacked along a leading axis: a constant (n,) + shape."""
-    return const(np.eye(n).reshape((n,) + shape), dtype)
+    """The n unit vectors of `shape` stacked along a leading axis, (n,) + shape: an
+    expression of indices, so no n×n constant is stored in the generated code."""
+    return reshape(eye(n, dtype), (n,) + shape)
 
 
 def choose_mode(y, x) -> str:

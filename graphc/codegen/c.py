@@ -62,6 +62,7 @@ class Body:
         self.lines, self.memo, self.offsets = [], {}, []
         self.flat_key, self.flat_var = flat_key, flat_var
         self.count = 0
+        self.uses_index = False
         self.need = lambda helper, dtype: None  # set by the Emitter: records csrc routines used
 
     def read(self, buf, shape, index):
@@ -141,6 +142,9 @@ class Body:
         name = node.op.name
         if name == "const":
             return literal(node.params["value"].array.reshape(-1)[0], node.dtype)
+        if name == "iota":
+            self.uses_index = True               # the loop must keep its index variables
+            return f"(({dtypes.ctype(node.dtype)})({Affine.of(index[node.params['axis']]).c()}))"
         key = (node.id, tuple(Affine.of(i).key() for i in index))
         if key in self.memo:
             return self.memo[key]
@@ -229,6 +233,9 @@ def _indent(lines, depth):
 class Emitter:
     def __init__(self, program, name, blas=False):
         self.program, self.name, self.blas = program, name, blas
+        # OpenMP threads only where no BLAS call runs: OpenBLAS's own threads spin after
+        # each call, and two busy pools on two cores cost milliseconds.
+        self.threads = not (blas and any(i.kind in ("call", "lu") for i in program.instrs))
         self.helpers = {}            # (csrc name, dtype name) -> True, in order of first use
         self.refs = {}
         for b in program.buffers:
@@ -272,14 +279,14 @@ class Emitter:
         if split is not None:
             return self.segmented(shape, make_store, *split), False
         size = int(np.prod(shape, dtype=np.int64))
-        flat = len(opens) > 1 and store_offset is not None and all(
+        flat = len(opens) > 1 and store_offset is not None and not body.uses_index and all(
             (not o.terms) or o.key() == store_offset.key() for o in body.offsets)
         if flat:
             body = self.body(flat_key=store_offset.key())
             make_store(body, index)
             opens = [f"for (int i = 0; i < {size}; ++i) {{"]
             closes = ["}"]
-        if opens and store_offset is not None and size >= PARALLEL_ELEMENTS:
+        if opens and store_offset is not None and size >= PARALLEL_ELEMENTS and self.threads:
             opens = ["GC_PARALLEL_FOR"] + opens     # each iteration writes its own elements
         return opens + _indent(body.lines, 1) + closes if opens else body.lines, flat
 
@@ -294,7 +301,7 @@ class Emitter:
             body = self.body(pad_state=state)
             make_store(body, index)
             inner = [f"for (int i{k} = 0; i{k} < {d}; ++i{k}) {{" for k, d in enumerate(shape) if k > axis and d != 1]
-            if not outer and (stop - start) * rest >= PARALLEL_ELEMENTS:
+            if not outer and (stop - start) * rest >= PARALLEL_ELEMENTS and self.threads:
                 lines.append("GC_PARALLEL_FOR")
             lines += [f"for (int i{axis} = {start}; i{axis} < {stop}; ++i{axis}) {{"] + \
                 _indent(inner + _indent(body.lines, 1) + ["}"] * len(inner), 1) + ["}"]

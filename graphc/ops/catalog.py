@@ -146,6 +146,7 @@ CASES = [
            ((3, 4, 5),)),
     OpCase("pad", lambda x: shape.pad_zeros(x, (1, 0), (2, 1), (1, 0)),
            lambda x: _np_pad_interior(x, (1, 0), (2, 1), (1, 0)), R, ((3, 4),)),
+    OpCase("eye", lambda x: x * shape.eye(4), lambda x: x * np.eye(4), R, ((3, 4, 4),)),
     # linear algebra
     OpCase("matmul", lambda a, b: a @ b, np.matmul, R * 2, ((3, 4), (4, 5))),
     OpCase("matmul_batched", linalg.matmul, np.matmul, R * 2, ((2, 1, 3, 4), (3, 4, 2))),

@@ -46,7 +46,23 @@ matmul_p = Primitive(
     jvp=[lambda t, out, a, b: matmul(t, b), lambda t, out, a, b: matmul(a, t)],
     vjp=[lambda g, out, a, b: matmul(g, mT(b)), lambda g, out, a, b: matmul(mT(a), g)],
     doc="Matrix product of stacks of matrices (batch axes broadcast).")
-matmul_p.batch = broadcasting_batch(matmul_p)
+def _batch_matmul(inputs, batched, **attrs):
+    """vmap of a matrix product with one side unbatched: one large product instead of a
+    stack of small ones (Jacobians push all basis vectors through a single GEMM)."""
+    (a, b), (fa, fb) = inputs, batched
+    if fb and not fa and a.ndim == 2:
+        k, n = b.shape[-2:]
+        perm = (b.ndim - 2,) + tuple(range(b.ndim - 2)) + (b.ndim - 1,)
+        y = matmul_p.bind(a, reshape(transpose(b, perm), (k, -1)))          # (m, B·…·n)
+        y = reshape(y, (a.shape[0],) + b.shape[:-2] + (n,))
+        return transpose(y, tuple(range(1, y.ndim - 1)) + (0, y.ndim - 1))   # (B, …, m, n)
+    if fa and not fb and b.ndim == 2:
+        y = matmul_p.bind(reshape(a, (-1, a.shape[-1])), b)
+        return reshape(y, a.shape[:-1] + (b.shape[-1],))
+    return broadcasting_batch(matmul_p)(inputs, batched, **attrs)
+
+
+matmul_p.batch = _batch_matmul
 
 
 def matmul(a, b):

@@ -321,6 +321,29 @@ def strided_slice(x, start, stop, step):
     return slice_p.bind(x, start=tuple(start), stop=tuple(stop), step=tuple(step))
 
 
+def _infer_iota(shape, axis, dtype):
+    return shape, dtype
+
+
+iota_p = Primitive(
+    "iota", nin=0, infer=_infer_iota,
+    ref=lambda shape, axis, dtype: np.broadcast_to(
+        np.arange(shape[axis], dtype=dtype).reshape([-1 if k == axis else 1 for k in range(len(shape))]),
+        shape).copy(),
+    doc="The index along `axis` at every position of `shape` (computed, never stored).")
+
+
+def iota(shape, axis, dtype=dtypes.float64):
+    """0, 1, 2, ... along `axis`, broadcast over `shape`."""
+    return iota_p.bind(shape=tuple(shape), axis=int(axis), dtype=dtypes.canonical(dtype))
+
+
+def eye(n, dtype=dtypes.float64):
+    """The n×n identity, as an expression of indices (no stored constant)."""
+    from .core import cast
+    return cast(iota((n, n), 0, dtype) == iota((n, n), 1, dtype), dtype)
+
+
 def zeros(shape, dtype=dtypes.float64):
     """A tensor of zeros (a broadcast scalar constant, never a stored array)."""
     return broadcast_to(const(0.0, dtype), shape)

@@ -5,6 +5,7 @@ import sympy
 
 import graphc as gc
 from graphc.ir import toposort
+from tests.models import mlp_loss
 
 # ---------------------------------------------------------------- SymPy: random expressions
 
@@ -158,19 +159,6 @@ def test_hvp_of_rosenbrock_without_a_hessian(rng):
 
 
 # ---------------------------------------------------------------- graph sizes and zeros
-
-def mlp_loss(sizes=(784, 256, 256, 10), batch=64):
-    X = gc.var("X", (batch, sizes[0]))
-    Y = gc.var("Y", (batch, sizes[-1]))
-    params, h = [], X
-    for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
-        W, bias = gc.var(f"W{k}", (a, b)), gc.var(f"b{k}", (b,))
-        params += [W, bias]
-        h = h @ W + bias
-        if k < len(sizes) - 2:
-            h = gc.tanh(h)
-    return gc.mean((h - Y) ** 2), params, X, Y
-
 
 def test_mlp_gradient_graph_is_at_most_four_times_the_loss_graph():
     loss, params, _, _ = mlp_loss()

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import graphc as gc
+from tests.models import mlp_loss
 
 TOL = {np.float64: 1e-10, np.float32: 1e-5}
 
@@ -27,15 +28,7 @@ def test_seed_function():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_mlp(dtype, rng):
-    X, Y = gc.var("X", (64, 784), dtype), gc.var("Y", (64, 10), dtype)
-    params, h = [], X
-    for k, (a, b) in enumerate([(784, 256), (256, 256), (256, 10)]):
-        W, c = gc.var(f"W{k}", (a, b), dtype), gc.var(f"c{k}", (b,), dtype)
-        params += [W, c]
-        h = h @ W + c
-        if k < 2:
-            h = gc.tanh(h)
-    loss = gc.mean((h - Y) ** 2)
+    loss, params, X, Y = mlp_loss(dtype=dtype)
     feed = {v: (rng.standard_normal(v.shape) / np.sqrt(v.shape[0])).astype(dtype) for v in [X, Y, *params]}
     f = check([X, Y, *params], [loss, *gc.grad(loss, params)], feed, dtype)
     assert f.peak_bytes <= 6 * 64 * 256 * np.dtype(dtype).itemsize

@@ -1,6 +1,7 @@
 """The hand-written C of csrc/: C unit tests (tests/c/test_linalg.c) for the portable and
 the LAPACK-backed routines, both dtypes, warnings as errors and under sanitizers; and the
 routines against NumPy through a generated kernel."""
+import pathlib
 import subprocess
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from graphc.blas import link_flags, numpy_openblas
 from graphc.codegen import csrc
 
-TEST = (csrc.CSRC.parent / "tests" / "c" / "test_linalg.c").read_text()
+TEST = (pathlib.Path(__file__).parent / "c" / "test_linalg.c").read_text()
 HEADER = "#include <math.h>\n#include <float.h>\n#include <string.h>\n#include <stddef.h>\n"
 NAMES = ["GEMM", "LU_FACTOR", "LU_SOLVE", "LU_DET", "LU_SLOGDET", "CHOLESKY", "SVD", "SVD_WORK"]
 FUNCS = ["gc_gemm", "gc_lu_factor", "gc_lu_solve", "gc_lu_det", "gc_lu_slogdet", "gc_cholesky", "gc_svd",

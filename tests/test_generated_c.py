@@ -8,18 +8,11 @@ import pytest
 
 import graphc as gc
 from graphc.compiler import export_sources
+from tests.models import mlp_loss
 
 
 def mlp(sizes=(784, 256, 256, 10), batch=64):
-    X, Y = gc.var("X", (batch, sizes[0])), gc.var("Y", (batch, sizes[-1]))
-    params, h = [], X
-    for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
-        W, bias = gc.var(f"W{k}", (a, b)), gc.var(f"b{k}", (b,))
-        params += [W, bias]
-        h = h @ W + bias
-        if k < len(sizes) - 2:
-            h = gc.tanh(h)
-    loss = gc.mean((h - Y) ** 2)
+    loss, params, X, Y = mlp_loss(sizes, batch)
     return [X, Y] + params, [loss] + gc.grad(loss, params)
 
 

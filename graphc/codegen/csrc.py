@@ -9,7 +9,9 @@ import functools
 import pathlib
 import re
 
-CSRC = pathlib.Path(__file__).resolve().parents[2] / "csrc"
+_PACKAGE = pathlib.Path(__file__).resolve().parents[1]
+# the source tree's csrc/ (a checkout or an editable install), else the installed copy
+CSRC = _PACKAGE.parent / "csrc" if (_PACKAGE.parent / "csrc" / "gemm.c").exists() else _PACKAGE / "csrc"
 
 _SPELLING = {
     "float64": {"REAL": "double", "_SFX": "_f64", "SQRT(": "sqrt(", "FABS(": "fabs(",

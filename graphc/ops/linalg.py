@@ -46,6 +46,28 @@ matmul_p = Primitive(
     jvp=[lambda t, out, a, b: matmul(t, b), lambda t, out, a, b: matmul(a, t)],
     vjp=[lambda g, out, a, b: matmul(g, mT(b)), lambda g, out, a, b: matmul(mT(a), g)],
     doc="Matrix product of stacks of matrices (batch axes broadcast).")
+def _is_identity(x):
+    """Whether square matrix `x` is the identity, known without inputs (an eye built from
+    indices, as Jacobians' basis vectors are): such a product is skipped."""
+    from ..ir import toposort
+    if x.ndim != 2 or x.shape[0] != x.shape[1] or x.size > 1 << 20:
+        return False
+    nodes = toposort([x])
+    if any(n.op.name == "var" for n in nodes) or not any(n.op.name == "iota" for n in nodes):
+        return False
+    from ..interp import evaluate
+    return bool(np.array_equal(evaluate(x, {}), np.eye(x.shape[0])))
+
+
+def _product(a, b):
+    """matmul_p on 2-D-or-more operands, with a @ I = a and I @ b = b."""
+    if b.ndim == 2 and _is_identity(b) and a.dtype == b.dtype:
+        return a
+    if a.ndim == 2 and _is_identity(a) and a.dtype == b.dtype:
+        return b
+    return matmul_p.bind(a, b)
+
+
 def _batch_matmul(inputs, batched, **attrs):
     """vmap of a matrix product with one side unbatched: one large product instead of a
     stack of small ones (Jacobians push all basis vectors through a single GEMM)."""
@@ -53,11 +75,11 @@ def _batch_matmul(inputs, batched, **attrs):
     if fb and not fa and a.ndim == 2:
         k, n = b.shape[-2:]
         perm = (b.ndim - 2,) + tuple(range(b.ndim - 2)) + (b.ndim - 1,)
-        y = matmul_p.bind(a, reshape(transpose(b, perm), (k, -1)))          # (m, B·…·n)
+        y = _product(a, reshape(transpose(b, perm), (k, -1)))               # (m, B·…·n)
         y = reshape(y, (a.shape[0],) + b.shape[:-2] + (n,))
         return transpose(y, tuple(range(1, y.ndim - 1)) + (0, y.ndim - 1))   # (B, …, m, n)
     if fa and not fb and b.ndim == 2:
-        y = matmul_p.bind(reshape(a, (-1, a.shape[-1])), b)
+        y = _product(reshape(a, (-1, a.shape[-1])), b)
         return reshape(y, a.shape[:-1] + (b.shape[-1],))
     return broadcasting_batch(matmul_p)(inputs, batched, **attrs)
 
@@ -78,7 +100,7 @@ def matmul(a, b):
     if a2.shape[-1] == 1:
         y = a2 * b2                 # an outer product: elementwise, so it fuses (and is exact)
     else:
-        y = matmul_p.bind(a2, b2)
+        y = _product(a2, b2)
     if a.ndim == 1:
         y = reshape(y, y.shape[:-2] + y.shape[-1:])
     if b.ndim == 1:

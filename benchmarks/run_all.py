@@ -50,14 +50,22 @@ def run_workload(name):
 
 
 def main(names):
+    """Run the named workloads (all by default); each writes results/<name>.md, and
+    RESULTS.md is put together from every workload's latest results."""
     names = names or WORKLOADS
-    out = ["# graphc benchmark results", "",
-           f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} on {platform.machine()} "
-           f"({platform.processor() or 'cpu'}), Python {platform.python_version()}, "
-           f"{THREADS} threads for every system; medians; each system in its own process. "
-           "Ratio: graphc's first listed variant ÷ the system's time (below 1: graphc is faster).", ""]
+    parts = Path(__file__).with_name("results")
+    parts.mkdir(exist_ok=True)
     for name in names:
-        out += run_workload(name) + [""]
+        stamp = f"_Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}._"
+        (parts / f"{name}.md").write_text("\n".join(run_workload(name) + ["", stamp, ""]))
+    out = ["# graphc benchmark results", "",
+           f"On {platform.machine()}, Python {platform.python_version()}, {THREADS} threads for every "
+           "system; medians; each system in its own process. Ratio: graphc's first listed variant "
+           "÷ the system's time (below 1: graphc is faster). Each workload says when it ran; "
+           "compare ratios within one workload's run.", ""]
+    for name in WORKLOADS:
+        if (parts / f"{name}.md").exists():
+            out.append((parts / f"{name}.md").read_text())
     path = Path(__file__).with_name("RESULTS.md")
     path.write_text("\n".join(out))
     print(f"wrote {path}")

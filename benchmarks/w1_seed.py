@@ -59,6 +59,23 @@ def _torch():
     return fn, fn()
 
 
+def _pytensor(trusted):
+    def setup():
+        import numpy as np
+        import pytensor
+        import pytensor.tensor as pt
+        w1, w2 = pt.dscalar("w1"), pt.dscalar("w2")
+        v = w2 * pt.log(w1)
+        L = v + pt.sqrt(v)
+        f = pytensor.function([w1, w2], [L, *pytensor.grad(L, [w1, w2])])
+        if trusted:
+            f.trust_input = True
+            a, b = np.array(2.0), np.array(3.0)
+            return (lambda: f(a, b)), f(a, b)
+        return (lambda: f(2.0, 3.0)), f(2.0, 3.0)
+    return setup
+
+
 def _casadi(buffered):
     def setup():
         import casadi as ca
@@ -95,6 +112,8 @@ def cases():
         "graphc bound": _graphc(True),
         "jax jit": _jax,
         "torch eager": _torch,
+        "pytensor checked": _pytensor(False),
+        "pytensor trust_input": _pytensor(True),
         "casadi": _casadi(False),
         "casadi buffer()": _casadi(True),
     }}

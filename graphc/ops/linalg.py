@@ -10,7 +10,7 @@ from .core import (Primitive, broadcast_shapes, broadcasting_batch, const, lift_
                    same_dtype)
 from .elementwise import abs_, power, sqrt
 from .reduce import max as max_, min as min_, sum as sum_
-from .shape import matrix_transpose as mT, reshape, transpose
+from .shape import broadcast_to, matrix_transpose as mT, reshape, transpose
 
 
 # ---------------------------------------------------------------- multiple results
@@ -59,12 +59,38 @@ def _is_identity(x):
     return bool(np.array_equal(evaluate(x, {}), np.eye(x.shape[0])))
 
 
+def _diagonal(x):
+    """d when square matrix `x` is known to be diag(d) (an identity from indices times a
+    vector, through transposes and size-1 reshapes, as reverse-mode Jacobians build)."""
+    if x.ndim != 2 or x.shape[0] != x.shape[1]:
+        return None
+    m = x.shape[0]
+    while x.op.name in ("transpose", "reshape") and [d for d in x.inputs[0].shape if d != 1] == [m, m]:
+        x = x.inputs[0]                      # diag(d)ᵀ = diag(d); unit axes change nothing
+    if x.op.name != "mul" or [d for d in x.shape if d != 1] != [m, m]:
+        return None
+    for eye_like, w in (x.inputs, x.inputs[::-1]):
+        square = reshape(eye_like, (m, m)) if eye_like.size == m * m else None
+        if square is not None and w.size in (1, m) and _is_identity(square):
+            return broadcast_to(reshape(w, (-1,)), (m,)) if w.size == 1 else reshape(w, (m,))
+    return None
+
+
 def _product(a, b):
-    """matmul_p on 2-D-or-more operands, with a @ I = a and I @ b = b."""
-    if b.ndim == 2 and _is_identity(b) and a.dtype == b.dtype:
-        return a
-    if a.ndim == 2 and _is_identity(a) and a.dtype == b.dtype:
-        return b
+    """matmul_p on 2-D-or-more operands; a product with an identity or a diagonal matrix
+    built from indices is written as what it is (a copy or a scaling)."""
+    if b.ndim == 2 and a.dtype == b.dtype:
+        if _is_identity(b):
+            return a
+        d = _diagonal(b)
+        if d is not None:
+            return a * reshape(d, (1, -1))
+    if a.ndim == 2 and a.dtype == b.dtype:
+        if _is_identity(a):
+            return b
+        d = _diagonal(a)
+        if d is not None:
+            return reshape(d, (-1, 1)) * b
     return matmul_p.bind(a, b)
 
 

@@ -1,4 +1,6 @@
 """Static cost estimates: floating-point operations of each node (for `f.flops`)."""
+import math
+
 import numpy as np
 
 _LINALG = {
@@ -15,7 +17,7 @@ _FREE = {"var", "const", "reshape", "transpose", "broadcast_to", "slice", "rev",
 
 
 def _batch(x):
-    return int(np.prod(x.shape[:-2], dtype=np.int64))
+    return math.prod(x.shape[:-2])
 
 
 def node_flops(node) -> int:

@@ -6,6 +6,7 @@ structural equality. Variables are never merged: each `gc.var` call is a new inp
 Every walk is iterative, so 100,000-node chains need no recursion.
 """
 import itertools
+import math
 import weakref
 
 import numpy as np
@@ -22,7 +23,7 @@ class Tensor:
     `tuple_get` nodes that project it. Hashable by identity; operators live in `dsl`.
     """
 
-    __slots__ = ("op", "inputs", "attrs", "shape", "dtype", "name", "id", "__weakref__")
+    __slots__ = ("op", "inputs", "attrs", "shape", "dtype", "name", "id", "size", "__weakref__")
     __hash__ = object.__hash__
     __array_ufunc__ = None          # ndarray <op> Tensor defers to Tensor's reflected operator
 
@@ -35,6 +36,7 @@ class Tensor:
         init(self, "dtype", dtype)
         init(self, "name", name)
         init(self, "id", next(_serial))
+        init(self, "size", 0 if op.multiple_results else math.prod(shape))   # element count
 
     @property
     def params(self) -> dict:
@@ -48,10 +50,6 @@ class Tensor:
     @property
     def ndim(self) -> int:
         return len(self.shape)
-
-    @property
-    def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
 
     def __len__(self):
         if not self.shape:

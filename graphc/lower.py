@@ -10,6 +10,7 @@ Every decision the code generator needs is made here, on data it can test:
 - one instruction per materialized node, in topological order, plus LU factorisations
   shared by every solve/inv/det of one matrix (a solve with Aᵀ reuses A's factors).
 """
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,7 +43,7 @@ class Buffer:
 
     @property
     def size(self):
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)
 
     @property
     def nbytes(self):

@@ -6,6 +6,7 @@ One entry point per program, CasADi's calling convention without Python headers:
 NAME_WORK_BYTES bytes of scratch (64-byte aligned). Returns 0, or an error code
 (1 singular matrix, 2 matrix not positive definite, 3 SVD did not converge).
 """
+import math
 import numpy as np
 
 from .. import dtypes
@@ -104,7 +105,7 @@ class Body:
         T = dtypes.ctype(node.dtype)
         local = f"v{self.count}"
         self.count += 1
-        extent = int(np.prod([x.shape[k] for k in axes], dtype=np.int64))
+        extent = math.prod([x.shape[k] for k in axes])
         if extent <= UNROLL:                      # a short reduction is written out
             kept = list(index)
             terms = []
@@ -278,7 +279,7 @@ class Emitter:
         split = _pad_segments(body.pad_conditions, shape)
         if split is not None:
             return self.segmented(shape, make_store, *split), False
-        size = int(np.prod(shape, dtype=np.int64))
+        size = math.prod(shape)
         flat = len(opens) > 1 and store_offset is not None and not body.uses_index and all(
             (not o.terms) or o.key() == store_offset.key() for o in body.offsets)
         if flat:
@@ -296,7 +297,7 @@ class Emitter:
         index = [Affine() if d == 1 else Affine.var(f"i{k}") for k, d in enumerate(shape)]
         outer = [f"for (int i{k} = 0; i{k} < {d}; ++i{k}) {{" for k, d in enumerate(shape[:axis]) if d != 1]
         lines = []
-        rest = int(np.prod(shape[axis + 1:], dtype=np.int64))
+        rest = math.prod(shape[axis + 1:])
         for start, stop, state in segments:
             body = self.body(pad_state=state)
             make_store(body, index)

@@ -4,6 +4,7 @@ rules and (later) C emitter, and registered by name so passes look rules up as d
 Also the lifting of Python numbers and NumPy arrays into constants, with NumPy's
 promotion rules (Python scalars weakly typed), and NumPy broadcasting of shapes.
 """
+import math
 import numbers
 import operator
 
@@ -66,7 +67,7 @@ class Primitive:
             if simpler is not None:
                 return simpler
         if self.foldable and inputs and all(i.op is const_p for i in inputs):
-            size = int(np.prod(shape, dtype=np.int64))
+            size = math.prod(shape)
             if size <= max(64, max(i.size for i in inputs)):
                 value = self.ref(*(i.attrs[0][1].array for i in inputs), **attrs)
                 return const(np.asarray(value, dtype=dtype))
@@ -226,6 +227,10 @@ def lift_promoted(xs, *, floats=True) -> list:
 
     With `floats`, bool operands become the common float dtype (arithmetic on masks).
     """
+    first = xs[0] if xs else None
+    if isinstance(first, Tensor) and first.dtype in dtypes.FLOATS and \
+            all(isinstance(x, Tensor) and x.dtype == first.dtype for x in xs):
+        return list(xs)                          # the common case: nothing to convert
     strong = []
     for x in xs:
         if isinstance(x, Tensor):

@@ -1,5 +1,7 @@
 """Reductions over static axes (sum, max, min, prod) and the composites built on them
 (mean, logsumexp, softmax). Primitives drop the reduced axes; `keepdims` is a reshape."""
+import math
+
 import numpy as np
 
 from .core import REGISTRY, Primitive, lift_promoted, normalize_axes, require_float, cast
@@ -99,7 +101,7 @@ def mean(x, axis=None, keepdims=False):
     """Arithmetic mean over `axis`."""
     x = lift_promoted([x])[0]
     axes = normalize_axes(axis, x.ndim, "mean")
-    count = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
+    count = math.prod([x.shape[a] for a in axes])
     return sum(x, axes, keepdims) / count
 
 

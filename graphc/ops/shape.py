@@ -1,5 +1,6 @@
 """Shape primitives (reshape, transpose, broadcast_to, concatenate, slice, pad, rev) and
 the composites on them (expand_dims, squeeze, stack, indexing). All shapes are static."""
+import math
 import numbers
 
 import numpy as np
@@ -11,7 +12,7 @@ from .core import (Primitive, const, lift, lift_promoted, normalize_axes, normal
 
 
 def _size(shape):
-    return int(np.prod(shape, dtype=np.int64))
+    return math.prod(shape)
 
 
 # ---------------------------------------------------------------- reshape

@@ -66,6 +66,7 @@ def main(names):
     for name in WORKLOADS:
         if (parts / f"{name}.md").exists():
             out.append((parts / f"{name}.md").read_text())
+    out.append(Path(__file__).with_name("optimizations.md").read_text())
     path = Path(__file__).with_name("RESULTS.md")
     path.write_text("\n".join(out))
     print(f"wrote {path}")

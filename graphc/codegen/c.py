@@ -92,6 +92,7 @@ class Body:
         value = self.gen(x, clamped)
         if not conds:
             return value
+        self.uses_index = True                   # the conditions name the loop variables
         local = f"v{self.count}"
         self.count += 1
         T = dtypes.ctype(node.dtype)
@@ -281,7 +282,7 @@ class Emitter:
             return self.segmented(shape, make_store, *split), False
         size = math.prod(shape)
         flat = len(opens) > 1 and store_offset is not None and not body.uses_index and all(
-            (not o.terms) or o.key() == store_offset.key() for o in body.offsets)
+            isinstance(o, Affine) and (not o.terms or o.key() == store_offset.key()) for o in body.offsets)
         if flat:
             body = self.body(flat_key=store_offset.key())
             make_store(body, index)

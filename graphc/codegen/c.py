@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .. import dtypes
-from ..affine import Affine, broadcast_index, clamp, offset
+from ..affine import Affine, Clamped, broadcast_index, clamp, offset
 from . import csrc
 
 REDUCE_INIT = {"reduce_sum": 0, "reduce_prod": 1, "reduce_max": -np.inf, "reduce_min": np.inf}
@@ -84,7 +84,7 @@ class Body:
         self.pad_conditions.append((node.id, list(zip(inner, x.shape))))
         conds, clamped = [], []
         for i, n in zip(inner, x.shape):
-            if i.terms or not 0 <= i.const < n:
+            if isinstance(i, Clamped) or i.terms or not 0 <= i.const < n:
                 conds += [f"{i.c()} >= 0", f"{i.c()} < {n}"]
                 clamped.append(clamp(i, n))
             else:
@@ -193,6 +193,8 @@ def _pad_segments(conditions, shape):
     axis, intervals = None, {}
     for pad_id, dims in conditions:
         for inner, n in dims:
+            if isinstance(inner, Clamped):
+                return None
             if not inner.terms:
                 if not 0 <= inner.const < n:
                     return None

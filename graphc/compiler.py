@@ -3,11 +3,15 @@
     verify -> lower (fusion, storage) -> assign_buffers (memory plan) -> render C
            -> build (cache) -> load
 """
+import hashlib
+
 from .blas import link_flags, numpy_openblas
+from . import build as build_module, graph_cache
 from .build import ENTRY, build, load
 from .codegen.c import render, sanitize_comment
 from .cost import graph_flops
 from .ir import Tensor, toposort
+from .ops.core import ConstValue
 from .lower import lower
 from .runtime import CompiledFunction, c_identifier
 from .schedule.memory import assign_buffers
@@ -52,15 +56,39 @@ def compile(inputs, outputs, *, name=None, checkpoint="none", memory_budget=None
     if checkpoint != "none" or memory_budget is not None:
         raise NotImplementedError("compile: checkpointing strategies other than 'none' are not built yet")
     order = verify(ins, outs)
-    program = lower(ins, outs)
-    assign_buffers(program)
     blas = numpy_openblas() is not None
-    source = render(program, ENTRY, blas)
-    path = build(source, cache_dir, link=link_flags() if "scipy_" in source else [])
+    key = graph_key(ins, outs, blas)
+    hit = graph_cache.lookup(key, cache_dir)        # a graph compiled before: no lowering
+    if hit is not None:
+        source, path, peak_bytes = hit
+    else:
+        program = lower(ins, outs)
+        peak_bytes = assign_buffers(program)
+        source = render(program, ENTRY, blas)
+        path = build(source, cache_dir, link=link_flags() if "scipy_" in source else [])
+        graph_cache.store(key, cache_dir, path, peak_bytes)
     library, entry = load(path)
     options = dict(name=name, checkpoint=checkpoint, memory_budget=memory_budget, cache_dir=cache_dir)
-    return CompiledFunction(ins, outs, single, c_identifier(name), program, source, path, entry,
+    return CompiledFunction(ins, outs, single, c_identifier(name), peak_bytes, source, path, entry,
                             library, graph_flops(order), options)
+
+
+def graph_key(inputs, outputs, blas) -> str:
+    """A digest of the graph (structure, attributes, constants, names), of graphc's own
+    code and of the compiler and its flags, so that a graph compiled before finds its
+    kernel without lowering or rendering."""
+    order = toposort(list(outputs) + list(inputs))
+    position = {n.id: k for k, n in enumerate(order)}
+    cc = build_module.find_compiler()
+    h = hashlib.sha256(graph_cache.code_fingerprint().encode())
+    h.update(repr((cc, build_module.compiler_version(cc), build_module.BASE_FLAGS)).encode())
+    h.update(repr((blas, [position[v.id] for v in inputs], [position[o.id] for o in outputs])).encode())
+    for n in order:
+        attrs = [(k, hashlib.sha256(v._key[2]).hexdigest() + repr(v._key[:2]) if isinstance(v, ConstValue)
+                  else repr(v)) for k, v in n.attrs]
+        h.update(repr((n.op.name, [position[i.id] for i in n.inputs], attrs, n.shape, str(n.dtype),
+                       n.name)).encode())
+    return h.hexdigest()
 
 
 def export_sources(f):

@@ -111,7 +111,7 @@ class CompiledFunction(_Base):
     `check_arguments`, which converts or raises naming the input.
     """
 
-    def __init__(self, inputs, outputs, single, name, program, c_source, library_path,
+    def __init__(self, inputs, outputs, single, name, peak_bytes, c_source, library_path,
                  entry, library, flops, options):
         self.inputs = tuple(inputs)
         self.outputs = tuple(outputs)
@@ -119,7 +119,7 @@ class CompiledFunction(_Base):
         self.name = name
         self.c_source = c_source
         self.library_path = str(library_path)
-        self.peak_bytes = program.arena_bytes
+        self.peak_bytes = peak_bytes
         self.flops = flops
         self._options = options
         self._entry = entry

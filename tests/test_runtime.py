@@ -216,3 +216,21 @@ def test_flops_and_peak_bytes(tmp_path):
     f = gc.compile([X, W], [loss, gc.grad(loss, W)], cache_dir=tmp_path)
     assert f.flops >= 2 * 64 * 32 * 16 * 2
     assert 0 < f.peak_bytes <= 4 * 64 * 16 * 8
+
+
+def test_a_graph_compiled_before_skips_lowering(tmp_path, monkeypatch):
+    from graphc import compiler
+    x = gc.var("x", (4,))
+    y = gc.sum(gc.exp(x) * 3)
+    first = gc.compile([x], [y, gc.grad(y, x)], cache_dir=tmp_path)
+
+    def no_lowering(*args, **kwargs):
+        raise AssertionError("lowered again")
+    monkeypatch.setattr(compiler, "lower", no_lowering)
+    again = gc.compile([x], [y, gc.grad(y, x)], cache_dir=tmp_path)
+    assert again.library_path == first.library_path and again.c_source == first.c_source
+    assert again.peak_bytes == first.peak_bytes
+    np.testing.assert_allclose(again(np.ones(4))[1], 3 * np.e * np.ones(4))
+    z = gc.var("z", (4,))                       # another graph is lowered as usual
+    with pytest.raises(AssertionError, match="lowered again"):
+        gc.compile([z], gc.sum(gc.exp(z) * 3), cache_dir=tmp_path)

@@ -1,8 +1,6 @@
 """Static cost estimates: floating-point operations of each node (for `f.flops`)."""
 import math
 
-import numpy as np
-
 _LINALG = {
     "matmul": lambda n: 2 * n.size * n.inputs[0].shape[-1],
     "solve": lambda n: _batch(n.inputs[0]) * (2 * n.inputs[0].shape[-1] ** 3 // 3) + 2 * n.size * n.shape[-2],

@@ -9,8 +9,6 @@ import itertools
 import math
 import weakref
 
-import numpy as np
-
 _serial = itertools.count()
 _interned: "weakref.WeakValueDictionary" = weakref.WeakValueDictionary()
 

@@ -1,7 +1,7 @@
 """What the forward and reverse drivers share: which nodes lie on a path from the
 inputs of interest, seeds checked against their inputs, and symbolic zeros."""
 from ..errors import ShapeError
-from ..ir import Tensor, toposort
+from ..ir import Tensor
 from .. import dtypes
 from ..ops.core import cast, lift
 from ..ops.shape import zeros

@@ -1,0 +1,153 @@
+"""C for the linear-algebra instructions: matrix products, LU (shared factors, solves,
+inverses, determinants), Cholesky and SVD, looping over batch axes. A mixin of the
+Emitter: it uses its `ref`, `need` and `piv`."""
+from ..affine import broadcast_index, offset
+from .expr import _SFX, _indent, _loops
+
+
+class CallEmitter:
+    def ref(self, buf):
+        return f"&{buf.name}" if buf.kind == "local" else self.refs[buf.name]
+
+    def batch_loops(self, batch_shape):
+        opens, closes, index = _loops(batch_shape, "n")
+        return opens, closes, index
+
+    def emit_lu(self, ins):
+        a_node = ins.node
+        lu, piv = ins.outs
+        (a,) = ins.reads
+        n = a_node.shape[-1]
+        sfx = _SFX[a_node.dtype]
+        self.need("lu", a_node.dtype)
+        opens, closes, index = self.batch_loops(a_node.shape[:-2])
+        off = offset(index, a_node.shape[:-2])
+        body = [f"memcpy({self.ref(lu)} + ({off.c()}) * {n * n}, {self.ref(a)} + ({off.c()}) * {n * n}, "
+                f"sizeof({lu.ctype}) * {n * n});",
+                f"(void)gc_lu_factor{sfx}({n}, {self.ref(lu)} + ({off.c()}) * {n * n}, "
+                f"{self.piv(piv)} + ({off.c()}) * {n});"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def emit_call(self, ins):
+        return getattr(self, "call_" + ins.node.op.name)(ins)
+
+    def call_matmul(self, ins):
+        node = ins.node
+        a, b = ins.reads
+        ta, tb = ins.extra["ta"], ins.extra["tb"]
+        out = ins.outs[0]
+        a_node, b_node = node.inputs
+        m, n = node.shape[-2:]
+        k = a_node.shape[-1]
+        sfx = _SFX[node.dtype]
+        self.need("gemm_blas" if self.blas else "gemm", node.dtype)
+        batch = node.shape[:-2]
+        opens, closes, index = self.batch_loops(batch)
+        oa = offset(broadcast_index(index, a_node.shape[:-2], batch), a_node.shape[:-2])
+        ob = offset(broadcast_index(index, b_node.shape[:-2], batch), b_node.shape[:-2])
+        oc = offset(index, batch)
+        lda = m if ta else k
+        ldb = k if tb else n
+        call = (f"gc_gemm{sfx}({m}, {n}, {k}, {self.ref(a)} + ({oa.c()}) * {m * k}, {lda}, {int(ta)}, "
+                f"{self.ref(b)} + ({ob.c()}) * {k * n}, {ldb}, {int(tb)}, 0, "
+                f"{self.ref(out)} + ({oc.c()}) * {m * n}, {n});")
+        return ["{"] + _indent(opens + _indent([call], 1) + closes, 1) + ["}"]
+
+    def _lu_parts(self, ins):
+        e = ins.extra
+        return e["lu"], e["piv"], e["a_shape"], int(e["trans"])
+
+    def _singular_check(self, lu, n, off):
+        return [f"for (int d = 0; d < {n}; ++d) if ({self.ref(lu)}[({off.c()}) * {n * n} + d * {n + 1}] == 0) "
+                "return 1;"]
+
+    def call_solve(self, ins):
+        node, out = ins.node, ins.outs[0]
+        lu, piv, a_shape, trans = self._lu_parts(ins)
+        b_node = node.inputs[1]
+        b = ins.reads[2]
+        n, nrhs = node.shape[-2:]
+        sfx = _SFX[node.dtype]
+        batch = node.shape[:-2]
+        opens, closes, index = self.batch_loops(batch)
+        oa = offset(broadcast_index(index, a_shape[:-2], batch), a_shape[:-2])
+        ob = offset(broadcast_index(index, b_node.shape[:-2], batch), b_node.shape[:-2])
+        oc = offset(index, batch)
+        body = self._singular_check(lu, n, oa) + [
+            f"memcpy({self.ref(out)} + ({oc.c()}) * {n * nrhs}, {self.ref(b)} + ({ob.c()}) * {n * nrhs}, "
+            f"sizeof({out.ctype}) * {n * nrhs});",
+            f"gc_lu_solve{sfx}({n}, {nrhs}, {self.ref(lu)} + ({oa.c()}) * {n * n}, "
+            f"{self.piv(piv)} + ({oa.c()}) * {n}, {trans}, {self.ref(out)} + ({oc.c()}) * {n * nrhs});"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def call_inv(self, ins):
+        node, out = ins.node, ins.outs[0]
+        lu, piv, a_shape, trans = self._lu_parts(ins)
+        n = node.shape[-1]
+        sfx = _SFX[node.dtype]
+        opens, closes, index = self.batch_loops(node.shape[:-2])
+        o = offset(index, node.shape[:-2])
+        body = self._singular_check(lu, n, o) + [
+            f"{out.ctype} *x = {self.ref(out)} + ({o.c()}) * {n * n};",
+            f"for (int d = 0; d < {n * n}; ++d) x[d] = 0;",
+            f"for (int d = 0; d < {n}; ++d) x[d * {n + 1}] = 1;",
+            f"gc_lu_solve{sfx}({n}, {n}, {self.ref(lu)} + ({o.c()}) * {n * n}, "
+            f"{self.piv(piv)} + ({o.c()}) * {n}, {trans}, x);"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def call_det(self, ins):
+        node, out = ins.node, ins.outs[0]
+        lu, piv, a_shape, _ = self._lu_parts(ins)
+        n = a_shape[-1]
+        sfx = _SFX[node.dtype]
+        opens, closes, index = self.batch_loops(node.shape)
+        o = offset(index, node.shape)
+        body = [f"{self.ref(out)}[{o.c()}] = gc_lu_det{sfx}({n}, {self.ref(lu)} + ({o.c()}) * {n * n}, "
+                f"{self.piv(piv)} + ({o.c()}) * {n});"]
+        if out.kind == "local":
+            body = [f"{out.name} = gc_lu_det{sfx}({n}, {self.ref(lu)}, {self.piv(piv)});"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def call_slogdet(self, ins):
+        node = ins.node
+        sign, logdet = ins.outs
+        lu, piv, a_shape, _ = self._lu_parts(ins)
+        n = a_shape[-1]
+        sfx = _SFX[node.inputs[0].dtype]
+        opens, closes, index = self.batch_loops(a_shape[:-2])
+        o = offset(index, a_shape[:-2])
+        body = [f"gc_lu_slogdet{sfx}({n}, {self.ref(lu)} + ({o.c()}) * {n * n}, {self.piv(piv)} + ({o.c()}) * {n}, "
+                f"{self.ref(sign)} + ({o.c()}), {self.ref(logdet)} + ({o.c()}));"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def call_cholesky(self, ins):
+        node, out = ins.node, ins.outs[0]
+        (a,) = ins.reads
+        n = node.shape[-1]
+        sfx = _SFX[node.dtype]
+        self.need("cholesky", node.dtype)
+        opens, closes, index = self.batch_loops(node.shape[:-2])
+        o = offset(index, node.shape[:-2])
+        body = [f"if (gc_cholesky{sfx}({n}, {self.ref(a)} + ({o.c()}) * {n * n}, "
+                f"{self.ref(out)} + ({o.c()}) * {n * n})) return 2;"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    def call_svd(self, ins):
+        node = ins.node
+        u, s, vt = ins.outs
+        (a,) = ins.reads
+        (work,) = ins.scratch
+        a_node = node.inputs[0]
+        m, n = a_node.shape[-2:]
+        k = min(m, n)
+        sfx = _SFX[a_node.dtype]
+        self.need("svd", a_node.dtype)
+        if node.params["full_matrices"] and m != n:
+            raise NotImplementedError("compiling svd with full_matrices=True (use full_matrices=False)")
+        opens, closes, index = self.batch_loops(a_node.shape[:-2])
+        o = offset(index, a_node.shape[:-2])
+        body = [f"if (gc_svd{sfx}({m}, {n}, {self.ref(a)} + ({o.c()}) * {m * n}, {self.ref(u)} + ({o.c()}) * {m * k}, "
+                f"{self.ref(s)} + ({o.c()}) * {k}, {self.ref(vt)} + ({o.c()}) * {k * n}, {self.ref(work)})) return 3;"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+    # ------------------------------------------------------------ the file

@@ -64,8 +64,32 @@ def _jax(what):
     return setup
 
 
+def _torch(what):
+    def setup():
+        import torch
+        torch.set_num_threads(2)
+        x0, v0 = map(torch.tensor, data())
+
+        def f(x):
+            return torch.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+        if what == "grad":
+            def fn():
+                x = x0.clone().requires_grad_(True)
+                (g,) = torch.autograd.grad(f(x), x)
+                return g.numpy()
+        else:
+            def fn():
+                x = x0.clone().requires_grad_(True)
+                (g,) = torch.autograd.grad(f(x), x, create_graph=True)
+                (hv,) = torch.autograd.grad(g, x, v0)
+                return hv.numpy()
+        return fn, fn()
+    return setup
+
+
 def cases():
-    return {what: {"graphc": _graphc(what), "numpy by hand": _numpy(what), "jax jit": _jax(what)}
+    return {what: {"graphc": _graphc(what), "numpy by hand": _numpy(what), "jax jit": _jax(what),
+                   "torch eager": _torch(what)}
             for what in ("grad", "hvp")}
 
 

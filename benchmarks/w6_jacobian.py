@@ -45,10 +45,23 @@ def _jax(m, mode):
     return setup
 
 
+def _torch(m, mode):
+    def setup():
+        import torch
+        from torch.func import jacfwd, jacrev
+        torch.set_num_threads(2)
+        A, x = map(torch.tensor, data(m))
+        jac = jacfwd if mode == "forward" else jacrev
+        f = jac(lambda x: torch.tanh(A @ x))
+        return (lambda: f(x).numpy()), f(x).numpy()
+    return setup
+
+
 def cases():
     return {f"m={m}": {"graphc auto": _graphc(m, "auto"), "graphc forward": _graphc(m, "forward"),
                        "graphc reverse": _graphc(m, "reverse"), "numpy by hand": _numpy(m),
-                       "jax jacfwd": _jax(m, "forward"), "jax jacrev": _jax(m, "reverse")}
+                       "jax jacfwd": _jax(m, "forward"), "jax jacrev": _jax(m, "reverse"),
+                       "torch.func jacfwd": _torch(m, "forward"), "torch.func jacrev": _torch(m, "reverse")}
             for m in MS}
 
 

@@ -13,7 +13,7 @@ import math
 
 import numpy as _np
 
-from . import linalg  # noqa: F401  (gnp.linalg)
+from . import linalg  # noqa: F401  (gnp.linalg: the same namespace as gc.linalg)
 from .ops import elementwise as _ew, linalg as _la, reduce as _red, shape as _sh
 from .ops.core import cast as _cast, const as _const, lift as _lift, lift_promoted as _promote
 
@@ -276,3 +276,168 @@ def __getattr__(name):
     if hasattr(_np, name):
         raise NotImplementedError(f"graphc.numpy.{name} is not implemented (NumPy has it; graphc does not yet)")
     raise AttributeError(f"module 'graphc.numpy' has no attribute {name!r}")
+
+
+# ---------------------------------------------------------------- more composites
+
+def arcsinh(x):
+    """asinh(x) = sign(x)·log(|x| + √(x² + 1)), written to stay accurate for large |x|."""
+    x = _promote([x])[0]
+    a = abs(x)
+    return sign(x) * log1p(a + a * a / (1 + sqrt(a * a + 1)))
+
+
+def arccosh(x):
+    x = _promote([x])[0]
+    return log(x + sqrt(x * x - 1))
+
+
+def arctanh(x):
+    x = _promote([x])[0]
+    return 0.5 * log1p(2 * x / (1 - x))
+
+
+def inner(a, b):
+    a, b = _promote([a, b])
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 1]))
+
+
+def tensordot(a, b, axes=2):
+    """Sum over the given axes of a and b (NumPy's tensordot), as one matrix product."""
+    a, b = _promote([a, b])
+    if isinstance(axes, int):
+        axes_a, axes_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
+    else:
+        axes_a, axes_b = [list(x) if isinstance(x, (list, tuple)) else [x] for x in axes]
+    axes_a = [k % a.ndim for k in axes_a]
+    axes_b = [k % b.ndim for k in axes_b]
+    free_a = [k for k in range(a.ndim) if k not in axes_a]
+    free_b = [k for k in range(b.ndim) if k not in axes_b]
+    k = math.prod(a.shape[i] for i in axes_a)
+    a2 = reshape(transpose(a, free_a + axes_a), (-1, k))
+    b2 = reshape(transpose(b, axes_b + free_b), (k, -1))
+    return reshape(matmul(a2, b2), tuple(a.shape[i] for i in free_a) + tuple(b.shape[i] for i in free_b))
+
+
+def kron(a, b):
+    a, b = _promote([a, b])
+    if a.ndim != 2 or b.ndim != 2:
+        raise NotImplementedError("kron: only for two matrices")
+    (m, n), (p, q) = a.shape, b.shape
+    return reshape(reshape(a, (m, 1, n, 1)) * reshape(b, (1, p, 1, q)), (m * p, n * q))
+
+
+def cross(a, b, axis=-1):
+    a, b = _promote([a, b])
+    if a.shape[axis] != 3 or b.shape[axis] != 3:
+        raise NotImplementedError("cross: only 3-vectors")
+    ax = axis % a.ndim
+    c = [_sh.slice_axis(a, ax, i, i + 1) for i in range(3)]
+    d = [_sh.slice_axis(b, ax % b.ndim, i, i + 1) for i in range(3)]
+    return concatenate([c[1] * d[2] - c[2] * d[1], c[2] * d[0] - c[0] * d[2], c[0] * d[1] - c[1] * d[0]],
+                       axis=ax)
+
+
+def diff(x, n=1, axis=-1):
+    x = _lift(x)
+    for _ in range(n):
+        ax = axis % x.ndim
+        m = x.shape[ax]
+        x = _sh.slice_axis(x, ax, 1, m) - _sh.slice_axis(x, ax, 0, m - 1)
+    return x
+
+
+def cumsum(x, axis=None):
+    """Running sums, as a product with a triangular matrix of ones (exact sums, O(n²) work)."""
+    x = _promote([x])[0]
+    if axis is None:
+        x, axis = ravel(x), 0
+    ax = axis % x.ndim
+    n = x.shape[ax]
+    upper = _cast(_sh.iota((n, n), 0, x.dtype) <= _sh.iota((n, n), 1, x.dtype), x.dtype)
+    moved = moveaxis(x, ax, -1)
+    return moveaxis(matmul(moved, upper), -1, ax)
+
+
+def array_split(x, sections, axis=0):
+    x = _lift(x)
+    ax = axis % x.ndim
+    n = x.shape[ax]
+    if isinstance(sections, int):
+        q, r = divmod(n, sections)
+        cuts, start = [], 0
+        for k in range(sections):
+            start += q + (1 if k < r else 0)
+            cuts.append(start)
+        cuts = cuts[:-1]
+    else:
+        cuts = list(sections)
+    bounds = [0] + cuts + [n]
+    return [_sh.slice_axis(x, ax, a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def split(x, sections, axis=0):
+    x = _lift(x)
+    if isinstance(sections, int) and x.shape[axis] % sections:
+        raise ValueError("split: array split does not result in an equal division")
+    return array_split(x, sections, axis)
+
+
+def hsplit(x, sections):
+    return split(x, sections, axis=1 if _lift(x).ndim > 1 else 0)
+
+
+def vsplit(x, sections):
+    return split(x, sections, axis=0)
+
+
+def pad(x, pad_width, mode="constant"):
+    if mode != "constant":
+        raise NotImplementedError(f"pad: mode={mode!r} (only 'constant' with zeros)")
+    x = _lift(x)
+    width = _np.broadcast_to(_np.asarray(pad_width, dtype=int), (x.ndim, 2))
+    return _sh.pad_zeros(x, tuple(int(w) for w in width[:, 0]), tuple(int(w) for w in width[:, 1]))
+
+
+def einsum(subscripts, *operands):
+    """Einstein summation, by broadcasting every operand to all indices, multiplying, and
+    summing the indices not in the output (explicit '->' form or NumPy's implicit rule)."""
+    ops = _promote(list(operands))
+    spec = subscripts.replace(" ", "")
+    if "..." in spec:
+        raise NotImplementedError("einsum: ellipsis")
+    inputs, _, output = spec.partition("->")
+    terms = inputs.split(",")
+    if len(terms) != len(ops):
+        raise ValueError(f"einsum: {len(terms)} subscripts for {len(ops)} operands")
+    letters = []
+    for t in terms:
+        for ch in t:
+            if ch not in letters:
+                letters.append(ch)
+    if not _:
+        counts = {ch: builtins.sum(t.count(ch) for t in terms) for ch in letters}
+        output = "".join(sorted(ch for ch in letters if counts[ch] == 1))
+    sizes = {}
+    for t, x in zip(terms, ops):
+        if len(t) != x.ndim:
+            raise ValueError(f"einsum: subscripts {t!r} for an operand of shape {x.shape}")
+        for ch, d in zip(t, x.shape):
+            sizes.setdefault(ch, d)
+    order = list(output) + [ch for ch in letters if ch not in output]
+    full = tuple(sizes[ch] for ch in order)
+    product = None
+    for t, x in zip(terms, ops):
+        if len(set(t)) != len(t):
+            raise NotImplementedError("einsum: repeated index within one operand (diagonals)")
+        perm = sorted(range(len(t)), key=lambda k: order.index(t[k]))
+        xt = transpose(x, perm) if perm else x
+        present = sorted(t, key=order.index)
+        shape = tuple(sizes[ch] if ch in present else 1 for ch in order)
+        term = reshape(xt, shape)
+        product = term if product is None else product * term
+    product = broadcast_to(product, full)
+    summed = tuple(range(len(output), len(order)))
+    return sum(product, axis=summed) if summed else product

@@ -72,3 +72,47 @@ def test_names_that_differ_from_the_top_level():
     assert gc.evaluate(gnp.var(x), {x: v}) == pytest.approx(np.var(v))
     m = gc.var("m", (3, 3))
     assert gc.evaluate(gnp.trace(m), {m: np.eye(3) * 2}) == 6.0
+
+
+# name, graphc function, NumPy function, input shapes, domain
+COMPOSED = [
+    ("einsum-matmul", lambda a, b: gnp.einsum("ij,jk->ik", a, b), lambda a, b: np.einsum("ij,jk->ik", a, b),
+     [(3, 4), (4, 5)], "real"),
+    ("einsum-implicit", lambda a, b: gnp.einsum("ij,kj", a, b), lambda a, b: np.einsum("ij,kj", a, b),
+     [(3, 4), (2, 4)], "real"),
+    ("einsum-outer-sum", lambda a, b: gnp.einsum("i,j->", a, b), lambda a, b: np.einsum("i,j->", a, b),
+     [(3,), (4,)], "real"),
+    ("tensordot", lambda a, b: gnp.tensordot(a, b, axes=([0, 2], [1, 0])),
+     lambda a, b: np.tensordot(a, b, axes=([0, 2], [1, 0])), [(2, 3, 4), (4, 2, 5)], "real"),
+    ("inner", gnp.inner, np.inner, [(3, 4), (2, 4)], "real"),
+    ("kron", gnp.kron, np.kron, [(2, 3), (3, 2)], "real"),
+    ("cross", gnp.cross, np.cross, [(4, 3), (4, 3)], "real"),
+    ("diff", lambda x: gnp.diff(x, 2, axis=0), lambda x: np.diff(x, 2, axis=0), [(5, 3)], "real"),
+    ("cumsum", lambda x: gnp.cumsum(x, axis=1), lambda x: np.cumsum(x, axis=1), [(3, 5)], "real"),
+    ("cumsum-flat", gnp.cumsum, np.cumsum, [(3, 2)], "real"),
+    ("array_split", lambda x: gnp.array_split(x, 3, axis=1)[1] * 2 + gnp.array_split(x, 3, axis=1)[0][:, :1],
+     lambda x: np.array_split(x, 3, axis=1)[1] * 2 + np.array_split(x, 3, axis=1)[0][:, :1], [(2, 7)], "real"),
+    ("split", lambda x: gnp.split(x, 2)[1] - gnp.split(x, 2)[0], lambda x: np.split(x, 2)[1] - np.split(x, 2)[0],
+     [(4, 3)], "real"),
+    ("pad", lambda x: gnp.pad(x, ((1, 0), (2, 1))), lambda x: np.pad(x, ((1, 0), (2, 1))), [(2, 3)], "real"),
+    ("arcsinh", lambda x: gnp.arcsinh(x * 5), lambda x: np.arcsinh(x * 5), [(3, 4)], "real"),
+    ("arctanh", lambda x: gnp.arctanh(gnp.tanh(x) * 0.9), lambda x: np.arctanh(np.tanh(x) * 0.9), [(3, 4)], "real"),
+    ("arccosh", lambda x: gnp.arccosh(x + 1), lambda x: np.arccosh(x + 1), [(3, 4)], "positive"),
+]
+
+
+@pytest.mark.parametrize("name,fn,ref,shapes,domain", COMPOSED, ids=[c[0] for c in COMPOSED])
+def test_composed_numpy_function(name, fn, ref, shapes, domain, rng):
+    values = [sample(s, domain, rng) for s in shapes]
+    xs = [gc.var(f"x{i}", s) for i, s in enumerate(shapes)]
+    y = fn(*xs)
+    feed = dict(zip(xs, values))
+    want = ref(*values)
+    got = gc.evaluate(y, feed)
+    assert got.shape == np.shape(want)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    loss = gc.sum(y * gc.const(rng.standard_normal(y.shape)))
+    gc.check_grads(loss, xs, feed, order=2)
+    f = gc.compile(xs, [y, *gc.grad(loss, xs)])
+    for a, b in zip(f(*values), gc.evaluate([y, *gc.grad(loss, xs)], feed)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

@@ -52,9 +52,26 @@ _METHODS = {
 }
 
 
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    """NumPy ufuncs called on tensors (np.exp(x), array + x) build graphc nodes."""
+    from . import numpy as gnp
+    if method != "__call__" or kwargs:
+        raise NotImplementedError(f"numpy.{ufunc.__name__}.{method} with {sorted(kwargs)} on graphc tensors")
+    return getattr(gnp, ufunc.__name__)(*inputs)
+
+
+def _array_function(self, func, types, args, kwargs):
+    """NumPy functions called on tensors (np.sum(x), np.linalg.norm(x)) dispatch to graphc.numpy."""
+    from . import numpy as gnp
+    namespace = gnp.linalg if func.__module__.endswith("linalg") else gnp
+    return getattr(namespace, func.__name__)(*args, **kwargs)
+
+
 def _install():
     for name, fn in {**_OPERATORS, **_METHODS}.items():
         setattr(Tensor, name, fn)
+    Tensor.__array_ufunc__ = _array_ufunc
+    Tensor.__array_function__ = _array_function
     Tensor.T = property(lambda self: shape.transpose(self))
     Tensor.mT = property(lambda self: shape.matrix_transpose(self))
 

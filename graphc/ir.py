@@ -23,7 +23,7 @@ class Tensor:
 
     __slots__ = ("op", "inputs", "attrs", "shape", "dtype", "name", "id", "size", "__weakref__")
     __hash__ = object.__hash__
-    __array_ufunc__ = None          # ndarray <op> Tensor defers to Tensor's reflected operator
+    __array_ufunc__ = None          # NumPy defers to Tensor (dsl installs the dispatch to graphc.numpy)
 
     def __init__(self, op, inputs, attrs, shape, dtype, name=None):
         init = object.__setattr__

@@ -23,6 +23,7 @@ pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, None
 # ---------------------------------------------------------------- elementwise
 exp, log, sqrt, sin, cos, tan, tanh = _ew.exp, _ew.log, _ew.sqrt, _ew.sin, _ew.cos, _ew.tan, _ew.tanh
 log1p, expm1, sign, square = _ew.log1p, _ew.expm1, _ew.sign, _ew.square
+arcsin, arccos, arctan, floor, ceil = _ew.arcsin, _ew.arccos, _ew.arctan, _ew.floor, _ew.ceil
 absolute = abs = fabs = _ew.abs_                                     # noqa: A001
 maximum, minimum, power, where, clip = _ew.maximum, _ew.minimum, _ew.power, _ew.where, _ew.clip
 add, subtract, multiply = _ew.add, _ew.sub, _ew.mul
@@ -441,3 +442,41 @@ def einsum(subscripts, *operands):
     product = broadcast_to(product, full)
     summed = tuple(range(len(output), len(order)))
     return sum(product, axis=summed) if summed else product
+
+
+def mod(x, y):
+    """x − floor(x / y)·y: the remainder with the divisor's sign, as NumPy."""
+    x, y = _promote([x, y])
+    return x - floor(x / y) * y
+
+
+remainder = mod
+
+
+def sinc(x):
+    """sin(πx)/(πx), 1 at 0."""
+    x = _promote([x])[0]
+    safe = where(x == 0, 1.0, x) * math.pi
+    return where(x == 0, 1.0, sin(safe) / safe)
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    x = _promote([x])[0]
+    big = float(_np.finfo(x.dtype).max)
+    x = where(x != x, nan, x)
+    x = where(x == _np.inf, big if posinf is None else posinf, x)
+    return where(x == -_np.inf, -big if neginf is None else neginf, x)
+
+
+def cumprod(x, axis=None):
+    """Running products, exact with zeros: for each position the product of the masked
+    prefix (O(n²) work)."""
+    x = _promote([x])[0]
+    if axis is None:
+        x, axis = ravel(x), 0
+    ax = axis % x.ndim
+    n = x.shape[ax]
+    moved = moveaxis(x, ax, -1)                                      # (..., n)
+    keep = _sh.iota((n, n), 1, x.dtype) <= _sh.iota((n, n), 0, x.dtype)   # [i, j]: j <= i
+    grid = where(keep, expand_dims(moved, -2), 1.0)                  # (..., n, n)
+    return moveaxis(prod(grid, axis=-1), -1, ax)

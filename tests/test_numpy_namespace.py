@@ -116,3 +116,34 @@ def test_composed_numpy_function(name, fn, ref, shapes, domain, rng):
     f = gc.compile(xs, [y, *gc.grad(loss, xs)])
     for a, b in zip(f(*values), gc.evaluate([y, *gc.grad(loss, xs)], feed)):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+MORE = [
+    ("mod", gnp.mod, np.mod, [(3, 4), (3, 4)], "real"),
+    ("sinc", gnp.sinc, np.sinc, [(3, 4)], "real"),
+    ("cumprod", lambda x: gnp.cumprod(x, axis=1), lambda x: np.cumprod(x, axis=1), [(3, 4)], "nonzero"),
+    ("pinv", gnp.linalg.pinv, np.linalg.pinv, [(4, 3)], "real"),
+    ("arcsin", lambda x: gnp.arcsin(gnp.tanh(x) * 0.9), lambda x: np.arcsin(np.tanh(x) * 0.9), [(3, 4)], "real"),
+    ("arctan", gnp.arctan, np.arctan, [(3, 4)], "real"),
+] + [(f"norm-vector-{o}", (lambda o: lambda x: gnp.linalg.norm(x, o))(o),
+      (lambda o: lambda x: np.linalg.norm(x, o))(o), [(5,)], "nonzero") for o in (None, 1, 2, 3, np.inf, -np.inf)] \
+  + [(f"norm-matrix-{o}", (lambda o: lambda x: gnp.linalg.norm(x, o))(o),
+      (lambda o: lambda x: np.linalg.norm(x, o))(o), [(4, 3)], "real") for o in ("fro", "nuc", 1, -1, 2, -2, np.inf)] \
+  + [("norm-axis", lambda x: gnp.linalg.norm(x, axis=1, keepdims=True),
+      lambda x: np.linalg.norm(x, axis=1, keepdims=True), [(4, 3)], "real")]
+
+
+@pytest.mark.parametrize("name,fn,ref,shapes,domain", MORE, ids=[c[0] for c in MORE])
+def test_more_numpy_functions(name, fn, ref, shapes, domain, rng):
+    test_composed_numpy_function(name, fn, ref, shapes, domain, rng)
+
+
+def test_numpy_functions_dispatch_on_tensors():
+    x = gc.var("x", (3,))
+    v = np.array([1.0, -2.0, 3.0])
+    for y, want in [(np.exp(x), np.exp(v)), (np.sum(x * 2), 4.0), (np.linalg.norm(x), np.linalg.norm(v)),
+                    (np.ones(3) - x, 1 - v), (np.maximum(x, 0), np.maximum(v, 0)), (np.mean(x), v.mean())]:
+        assert isinstance(y, gc.Tensor)
+        np.testing.assert_allclose(gc.evaluate(y, {x: v}), want)
+    with pytest.raises(NotImplementedError, match="median"):
+        np.median(x)

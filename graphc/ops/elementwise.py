@@ -86,6 +86,14 @@ log1p_p, log1p = elementwise("log1p", np.log1p, [lambda g, out, x: g / (1 + x)],
     c="log1p{f}({0})")
 expm1_p, expm1 = elementwise("expm1", np.expm1, [lambda g, out, x: g * (out + 1)], 1, "e**x - 1.",
     c="gc_expm1{v}({0})")
+arcsin_p, arcsin = elementwise("arcsin", np.arcsin, [lambda g, out, x: g / sqrt(1 - x * x)], 1,
+                               "Inverse sine.", c="asin{f}({0})")
+arccos_p, arccos = elementwise("arccos", np.arccos, [lambda g, out, x: -(g / sqrt(1 - x * x))], 1,
+                               "Inverse cosine.", c="acos{f}({0})")
+arctan_p, arctan = elementwise("arctan", np.arctan, [lambda g, out, x: g / (1 + x * x)], 1,
+                               "Inverse tangent.", c="atan{f}({0})")
+floor_p, floor = elementwise("floor", np.floor, None, 1, "Round down (derivative 0).", c="floor{f}({0})")
+ceil_p, ceil = elementwise("ceil", np.ceil, None, 1, "Round up (derivative 0).", c="ceil{f}({0})")
 stop_gradient_p, stop_gradient = elementwise(
     "stop_gradient", lambda x: x, None, 1,
     "The identity, with a zero derivative (as jax.lax.stop_gradient).",

@@ -31,3 +31,25 @@ def test_exported_c_example_builds_and_prints_the_gradient(tmp_path):
     L = v + gc.sqrt(v)
     f = gc.compile([w1, w2], [L, *gc.grad(L, [w1, w2])])
     assert printed[-3:] == [float(x) for x in f(2.0, 3.0)]
+
+
+def test_numpy_program_runs_unchanged_on_graphc(capsys):
+    runpy.run_path(str(EXAMPLES / "numpy_program.py"), run_name="__main__")
+    assert "NumPy says" in capsys.readouterr().out
+
+
+def test_the_numpy_program_is_plain_numpy():
+    """The loss of examples/numpy_program.py, run by NumPy itself, agrees with graphc's graph."""
+    import numpy as np
+
+    import graphc as gc
+    source = (EXAMPLES / "numpy_program.py").read_text()
+    namespace = {}
+    exec(compile(source.replace("import graphc.numpy as np", "import numpy as np"), "numpy_program", "exec"),
+         namespace)
+    rng = np.random.default_rng(1)
+    w, X, y = rng.standard_normal(4), rng.standard_normal((50, 4)), rng.standard_normal(50)
+    by_numpy = namespace["loss"](w, X, y)
+    graphc_ns = runpy.run_path(str(EXAMPLES / "numpy_program.py"))
+    (wv, Xv, yv), L = gc.trace(graphc_ns["loss"], ((4,), "float64"), ((50, 4), "float64"), ((50,), "float64"))
+    assert float(gc.evaluate(L, {wv: w, Xv: X, yv: y})) == pytest.approx(by_numpy, rel=1e-12)

@@ -23,7 +23,7 @@ from .ops.shape import unit_reshape_map
 CALLS = {"matmul", "solve", "inv", "det", "slogdet", "cholesky", "svd"}
 REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
 SCATTERS = {"pad", "concatenate"}
-VIEWS = {"broadcast_to", "transpose", "slice", "rev"}
+VIEWS = {"broadcast_to", "transpose", "slice", "rev", "take"}
 LU_USERS = {"solve", "inv", "det", "slogdet"}
 CHEAP_RECOMPUTE = 8         # per-element cost below which a shared value is recomputed, not stored
 LARGE_PROGRAM = 300         # materialized values beyond which scalars go to the arena

@@ -279,6 +279,14 @@ class Emitter(CallEmitter):
                 "#endif", csrc.PRELUDE]
         for helper, dtype in self.helpers:
             head += [f"/* ---- csrc/{helper}.c ({dtype}) ---- */", csrc.instantiate(helper, dtype), ""]
+        from ..ir import toposort
+        from ..ops.shape import table_name
+        tables = {}
+        for n in toposort(p.outputs):
+            if n.op.name == "take":
+                tables[table_name(n.params["indices"])] = n.params["indices"]
+        for tname, values in tables.items():
+            head.append(f"static const int {tname}[{len(values)}] = {{{', '.join(map(str, values))}}};")
         for b in p.buffers:
             if b.kind == "const":
                 values = ", ".join(literal(v, b.dtype) for v in b.value.reshape(-1))

@@ -322,6 +322,61 @@ def strided_slice(x, start, stop, step):
     return slice_p.bind(x, start=tuple(start), stop=tuple(stop), step=tuple(step))
 
 
+def _infer_take(x, indices, axis):
+    shape = list(x.shape)
+    shape[axis] = len(indices)
+    return tuple(shape), x.dtype
+
+
+def _untake(g, indices, axis, n):
+    """The adjoint of take: g scattered and summed into n slots along `axis`, written as
+    Σⱼ where(indices[j] == i, g[j], 0) so that it is exact and fuses into one reduction."""
+    from .elementwise import where
+    from .reduce import reduce_sum_p
+    k = len(indices)
+    moved = transpose(g, (axis,) + tuple(a for a in range(g.ndim) if a != axis))     # (k, rest)
+    rest = moved.shape[1:]
+    hit = iota((n, k), 0, g.dtype) == reshape(const(np.asarray(indices, dtype=float), g.dtype), (1, k))
+    picked = where(reshape(hit, (n, k) + (1,) * len(rest)), reshape(moved, (1, k) + rest), 0)
+    summed = reduce_sum_p.bind(picked, axes=(1,))                                   # (n, rest)
+    back = list(range(1, summed.ndim))
+    back.insert(axis, 0)
+    return transpose(summed, tuple(back))
+
+
+take_p = Primitive(
+    "take", nin=1, infer=_infer_take,
+    ref=lambda x, indices, axis: np.take(x, indices, axis=axis),
+    jvp=[lambda t, out, x, indices, axis: take_p.bind(t, indices=indices, axis=axis)],
+    vjp=[lambda g, out, x, indices, axis: _untake(g, indices, axis, x.shape[axis])],
+    batch=lambda xs, batched, indices, axis: take_p.bind(xs[0], indices=indices, axis=axis + 1),
+    doc="Elements at static integer `indices` along `axis` (integer-array indexing).")
+
+
+def take(x, indices, axis=0):
+    """x's elements at the static integer `indices` along `axis` (np.take)."""
+    x = lift(x)
+    axis = normalize_axis(axis, x.ndim, "take")
+    n = x.shape[axis]
+    idx = np.asarray(indices)
+    if idx.dtype == np.bool_:
+        if idx.shape != (n,):
+            raise IndexError(f"take: a boolean index of shape {idx.shape} for an axis of length {n}")
+        idx = np.nonzero(idx)[0]
+    if idx.ndim != 1 or idx.dtype.kind not in "iu":
+        raise NotImplementedError("indexing with a multi-dimensional or non-integer index array")
+    if ((idx < -n) | (idx >= n)).any():
+        raise IndexError(f"index {idx[(idx < -n) | (idx >= n)][0]} is out of bounds for axis {axis} "
+                         f"with size {n}")
+    return take_p.bind(x, indices=tuple(int(i) % n for i in idx), axis=axis)
+
+
+def table_name(indices) -> str:
+    """The C name of the static index table of a take (stable across runs)."""
+    import hashlib
+    return "gc_idx_" + hashlib.sha1(repr(indices).encode()).hexdigest()[:12]
+
+
 def _infer_iota(shape, axis, dtype):
     return shape, dtype
 
@@ -357,10 +412,20 @@ def getitem(x, index):
     x = lift(x)
     if not isinstance(index, tuple):
         index = (index,)
+    arrays = [k for k, item in enumerate(index) if isinstance(item, (list, np.ndarray))]
+    if any(hasattr(item, "op") for item in index):
+        raise NotImplementedError("indexing with a tensor (data-dependent indexing)")
+    if len(arrays) > 1:
+        raise NotImplementedError("indexing with more than one index array")
+    if arrays:
+        k = arrays[0]
+        basic = index[:k] + (slice(None),) + index[k + 1:]
+        y = getitem(x, basic)
+        axis = sum(1 for item in index[:k] if item is not Ellipsis and not isinstance(item, (numbers.Integral, np.integer)))
+        if Ellipsis in [i for i in index[:k] if i is Ellipsis]:
+            axis = y.ndim - sum(1 for item in index[k + 1:] if not isinstance(item, (numbers.Integral, np.integer))) - 1
+        return take(y, index[k], axis)
     for item in index:
-        if isinstance(item, (list, np.ndarray)) or hasattr(item, "op"):
-            raise NotImplementedError("indexing with arrays or tensors (integer-array indexing) "
-                                      "is not supported yet; use static ints and slices")
         if not (item is None or item is Ellipsis or isinstance(item, (slice, numbers.Integral, np.integer))):
             raise TypeError(f"index: unsupported index {item!r}")
     if builtins_sum(1 for i in index if i is Ellipsis) > 1:
@@ -447,4 +512,15 @@ broadcast_to_p.view = _view_broadcast
 transpose_p.view = _view_transpose
 slice_p.view = _view_slice
 rev_p.view = _view_rev
+
+
+def _view_take(node, index):
+    from ..affine import Affine, Clamped
+    result = list(index)
+    a = node.params["axis"]
+    result[a] = Clamped(f"{table_name(node.params['indices'])}[{Affine.of(index[a]).c()}]")
+    return result
+
+
+take_p.view = _view_take
 reshape_p.view = _view_reshape          # valid only where unit_reshape_map is not None

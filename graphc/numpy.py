@@ -79,11 +79,29 @@ def rad2deg(x):
 
 
 def fmax(x, y):
-    return maximum(x, y)
+    """The larger, ignoring a NaN (maximum propagates NaN; fmax does not)."""
+    x, y = _promote([x, y])
+    return where(x != x, y, where(y != y, x, maximum(x, y)))
 
 
 def fmin(x, y):
-    return minimum(x, y)
+    """The smaller, ignoring a NaN."""
+    x, y = _promote([x, y])
+    return where(x != x, y, where(y != y, x, minimum(x, y)))
+
+
+def rot90(x, k=1, axes=(0, 1)):
+    """Rotate by 90° k times in the plane of `axes` (as numpy.rot90)."""
+    x = _lift(x)
+    k %= 4
+    a, b = axes
+    if k == 0:
+        return x
+    if k == 2:
+        return flip(flip(x, a), b)
+    if k == 1:
+        return swapaxes(flip(x, b), a, b)
+    return flip(swapaxes(x, a, b), b)
 
 
 # ---------------------------------------------------------------- reductions

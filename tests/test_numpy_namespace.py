@@ -125,6 +125,9 @@ MORE = [
     ("pinv", gnp.linalg.pinv, np.linalg.pinv, [(4, 3)], "real"),
     ("arcsin", lambda x: gnp.arcsin(gnp.tanh(x) * 0.9), lambda x: np.arcsin(np.tanh(x) * 0.9), [(3, 4)], "real"),
     ("arctan", gnp.arctan, np.arctan, [(3, 4)], "real"),
+    ("rot90", gnp.rot90, np.rot90, [(3, 4)], "real"),
+    ("rot90-3", lambda x: gnp.rot90(x, 3), lambda x: np.rot90(x, 3), [(3, 4)], "real"),
+    ("rot90-2", lambda x: gnp.rot90(x, 2, (1, 2)), lambda x: np.rot90(x, 2, (1, 2)), [(2, 3, 4)], "real"),
 ] + [(f"norm-vector-{o}", (lambda o: lambda x: gnp.linalg.norm(x, o))(o),
       (lambda o: lambda x: np.linalg.norm(x, o))(o), [(5,)], "nonzero") for o in (None, 1, 2, 3, np.inf, -np.inf)] \
   + [(f"norm-matrix-{o}", (lambda o: lambda x: gnp.linalg.norm(x, o))(o),
@@ -147,3 +150,14 @@ def test_numpy_functions_dispatch_on_tensors():
         np.testing.assert_allclose(gc.evaluate(y, {x: v}), want)
     with pytest.raises(NotImplementedError, match="median"):
         np.median(x)
+
+
+def test_fmax_and_fmin_ignore_nan():
+    x, y = gc.var("x", (3,)), gc.var("y", (3,))
+    a, b = np.array([np.nan, 1.0, 2.0]), np.array([0.5, np.nan, 3.0])
+    np.testing.assert_array_equal(gc.evaluate(gnp.fmax(x, y), {x: a, y: b}), np.fmax(a, b))
+    np.testing.assert_array_equal(gc.evaluate(gnp.fmin(x, y), {x: a, y: b}), np.fmin(a, b))
+    f = gc.compile([x, y], [gnp.fmax(x, y), gnp.fmin(x, y)])
+    got = f(a, b)
+    np.testing.assert_array_equal(got[0], np.fmax(a, b))
+    np.testing.assert_array_equal(got[1], np.fmin(a, b))

@@ -120,3 +120,36 @@ static GC_UNUSED int gc_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, R
     }
     return 0;
 }
+
+void LAPACK_SYEVD(const char *jobz, const char *uplo, const long *n, REAL *a, const long *lda, REAL *w,
+                  REAL *work, const long *lwork, long *iwork, const long *liwork, long *info,
+                  size_t len1, size_t len2);
+
+/* Elements of REAL scratch gc_eigh needs: the symmetric copy, LAPACK's work and iwork. */
+static GC_UNUSED long gc_eigh_work_SFX(int n)
+{
+    long nn = n;
+    return nn * nn + (1 + 6 * nn + 2 * nn * nn) + ((3 + 5 * nn) * (long)sizeof(long) + sizeof(REAL) - 1) / sizeof(REAL);
+}
+
+/* Eigenvalues (ascending) and eigenvectors (columns of v, row-major) of (A + Aᵀ)/2, each
+ * eigenvector's largest-magnitude entry positive. Returns 0, or 1 without convergence. */
+static GC_UNUSED int gc_eigh_SFX(int n, const REAL *a, REAL *w, REAL *v, REAL *work)
+{
+    long nn = n, lwork = 1 + 6 * nn + 2 * nn * nn, liwork = 3 + 5 * nn, info = 0;
+    REAL *c = work, *wk = work + nn * nn;
+    long *iwork = (long *)(void *)(wk + lwork);
+    for (long i = 0; i < nn; ++i)
+        for (long j = 0; j < nn; ++j)
+            c[i * nn + j] = (a[i * nn + j] + a[j * nn + i]) / 2;
+    LAPACK_SYEVD("V", "L", &nn, c, &nn, w, wk, &lwork, iwork, &liwork, &info, 1, 1);
+    if (info != 0) return 1;
+    for (long j = 0; j < nn; ++j) {            /* column j of V is c's column j (column-major) */
+        long best = 0;
+        for (long i = 1; i < nn; ++i)
+            if (FABS(c[j * nn + i]) > FABS(c[j * nn + best])) best = i;
+        REAL s = c[j * nn + best] < 0 ? (REAL)-1 : (REAL)1;
+        for (long i = 0; i < nn; ++i) v[i * nn + j] = s * c[j * nn + i];
+    }
+    return 0;
+}

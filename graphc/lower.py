@@ -20,7 +20,7 @@ from .ir import toposort
 from .cost import element_cost
 from .ops.shape import unit_reshape_map
 
-CALLS = {"matmul", "solve", "inv", "det", "slogdet", "cholesky", "svd"}
+CALLS = {"matmul", "solve", "inv", "det", "slogdet", "cholesky", "svd", "eigh"}
 REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
 SCATTERS = {"pad", "concatenate"}
 VIEWS = {"broadcast_to", "transpose", "slice", "rev", "take"}
@@ -407,11 +407,21 @@ def _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct,
             reads.append(operand(node.inputs[1])[0])
     elif name == "cholesky":
         reads = [operand(node.inputs[0])[0]]
+    elif name == "eigh":
+        reads = [operand(node.inputs[0])[0]]
+        n = node.inputs[0].shape[-1]
+        scratch = [new_buffer("work", (eigh_work(n),), node.inputs[0].dtype, "arena")]
     elif name == "svd":
         reads = [operand(node.inputs[0])[0]]
         m, n = node.inputs[0].shape[-2:]
         scratch = [new_buffer("work", (svd_work(m, n),), node.inputs[0].dtype, "arena")]
     instrs.append(Instr("call", node, outs, reads=reads, scratch=scratch, extra=extra))
+
+
+def eigh_work(n) -> int:
+    """Elements of scratch the eigh routines need (gc_eigh_work of csrc/lapack.c counted in
+    4-byte units, which also covers csrc/eigh.c)."""
+    return n * n + 1 + 6 * n + 2 * n * n + 2 * (3 + 5 * n) + 8
 
 
 def svd_work(m, n) -> int:

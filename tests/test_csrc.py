@@ -12,14 +12,15 @@ from graphc.codegen import csrc
 
 TEST = (pathlib.Path(__file__).parent / "c" / "test_linalg.c").read_text()
 HEADER = "#include <math.h>\n#include <float.h>\n#include <string.h>\n#include <stddef.h>\n"
-NAMES = ["GEMM", "LU_FACTOR", "LU_SOLVE", "LU_DET", "LU_SLOGDET", "CHOLESKY", "SVD", "SVD_WORK"]
+NAMES = ["GEMM", "LU_FACTOR", "LU_SOLVE", "LU_DET", "LU_SLOGDET", "CHOLESKY", "SVD", "SVD_WORK", "EIGH",
+         "EIGH_WORK"]
 FUNCS = ["gc_gemm", "gc_lu_factor", "gc_lu_solve", "gc_lu_det", "gc_lu_slogdet", "gc_cholesky", "gc_svd",
-         "gc_svd_work"]
+         "gc_svd_work", "gc_eigh", "gc_eigh_work"]
 
 
 def program(dtype, lapack):
     sfx = "_f64" if dtype == "float64" else "_f32"
-    files = ["gemm_blas", "lapack"] if lapack else ["gemm", "lu", "cholesky", "svd"]
+    files = ["gemm_blas", "lapack"] if lapack else ["gemm", "lu", "cholesky", "svd", "eigh"]
     text = HEADER + csrc.PRELUDE + "".join(csrc.instantiate(f, dtype) for f in files)
     defines = "".join(f"#define {n} {f}{sfx}\n" for n, f in zip(NAMES, FUNCS))
     defines += f"#define REAL_T {'double' if dtype == 'float64' else 'float'}\n"
@@ -66,7 +67,8 @@ def test_routines_against_numpy(blas, tmp_path, monkeypatch):
     a, b, w = gc.var("a", A.shape), gc.var("b", B.shape), gc.var("w", W.shape)
     spd = a @ a.T
     outs = [a @ b, gc.linalg.solve(a, b), gc.linalg.solve(a.T, b), gc.linalg.inv(a), gc.linalg.det(a / 40),
-            *gc.linalg.slogdet(a), gc.linalg.cholesky(spd), *gc.linalg.svd(w), *gc.linalg.svd(w.T)]
+            *gc.linalg.slogdet(a), gc.linalg.cholesky(spd), *gc.linalg.svd(w), *gc.linalg.svd(w.T),
+            *gc.linalg.eigh(spd)]
     f = gc.compile([a, b, w], outs, cache_dir=tmp_path)
     got = f(A, B, W)
     want = gc.evaluate(outs, {a: A, b: B, w: W})

@@ -19,7 +19,8 @@ from .expr import (REDUCE_COMBINE, REDUCE_INIT, UNROLL, Body, _collapse_scalar, 
 
 PARALLEL_ELEMENTS = 65536   # loops writing at least this many elements use threads
 CHUNK = 100          # instructions per C function in long programs
-ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge"}
+ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge",
+          4: "eigendecomposition did not converge"}
 
 
 class Emitter(CallEmitter):
@@ -40,7 +41,7 @@ class Emitter(CallEmitter):
         return b
 
     def need(self, helper, dtype):
-        if self.blas and helper in ("lu", "cholesky", "svd"):
+        if self.blas and helper in ("lu", "cholesky", "svd", "eigh"):
             helper = "lapack"                    # one file serves all three
         self.helpers[(helper, np.dtype(dtype).name)] = True
 

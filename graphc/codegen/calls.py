@@ -151,3 +151,18 @@ class CallEmitter:
         return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
 
     # ------------------------------------------------------------ the file
+
+    def call_eigh(self, ins):
+        node = ins.node
+        w, v = ins.outs
+        (a,) = ins.reads
+        (work,) = ins.scratch
+        a_node = node.inputs[0]
+        n = a_node.shape[-1]
+        sfx = _SFX[a_node.dtype]
+        self.need("eigh", a_node.dtype)
+        opens, closes, index = self.batch_loops(a_node.shape[:-2])
+        o = offset(index, a_node.shape[:-2])
+        body = [f"if (gc_eigh{sfx}({n}, {self.ref(a)} + ({o.c()}) * {n * n}, {self.ref(w)} + ({o.c()}) * {n}, "
+                f"{self.ref(v)} + ({o.c()}) * {n * n}, {self.ref(work)})) return 4;"]
+        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]

@@ -171,6 +171,7 @@ CASES = [
     OpCase("det", linalg.det, np.linalg.det, ("matrix",), ((4, 4),)),
     OpCase("slogdet", linalg.slogdet, np.linalg.slogdet, ("matrix",), ((2, 4, 4),)),
     OpCase("cholesky", linalg.cholesky, np.linalg.cholesky, ("spd",), ((4, 4),)),
+    OpCase("eigh", linalg.eigh, lambda a: linalg._ref_eigh(a), ("real",), ((4, 4),), tol32=1e-4),
     OpCase("svdvals", linalg.svdvals, lambda a: np.linalg.svd(a, compute_uv=False), R, ((5, 3),),
            tol32=1e-4),
     OpCase("svd_tall", linalg.svd, _np_svd, R, ((5, 3),), tol32=1e-4),

@@ -413,6 +413,59 @@ def svdvals(a):
     return svd(a)[1]
 
 
+# ---------------------------------------------------------------- eigh
+
+def _infer_eigh(a):
+    _square("eigh", a)
+    return (a.shape[:-1], a.shape), (a.dtype, a.dtype)
+
+
+def _ref_eigh(a):
+    """NumPy's eigh of the symmetric part, eigenvectors with the canonical sign (the
+    largest-magnitude entry of each is positive), as the C routines give them."""
+    w, v = np.linalg.eigh((a + np.swapaxes(a, -1, -2)) / 2)
+    pick = np.take_along_axis(v, np.argmax(np.abs(v), axis=-2)[..., None, :], axis=-2)
+    return w.astype(a.dtype), (v * np.where(pick < 0, -1.0, 1.0)).astype(a.dtype)
+
+
+def _eigh_F(w):
+    # F_ij = 1 / (w_j − w_i) off the diagonal, 0 on it
+    diff = _row(w) - reshape(w, w.shape + (1,))
+    eye = const(np.eye(w.shape[-1]), w.dtype)
+    return (1 - eye) / (diff + eye)
+
+
+def _eigh_jvp(t, out, a):
+    w, v = out
+    m = matmul(matmul(mT(v), _sym(t)), v)                       # Vᵀ Ṡ V
+    eye = const(np.eye(a.shape[-1]), a.dtype)
+    return sum_(m * eye, axis=-1), matmul(v, _eigh_F(w) * m)
+
+
+def _eigh_vjp(g, out, a):
+    gw, gv = g
+    w, v = out
+    inner = 0
+    if gw is not None:
+        inner = _row(gw) * const(np.eye(a.shape[-1]), a.dtype)
+    if gv is not None:
+        inner = inner + _eigh_F(w) * matmul(mT(v), gv)
+    return _sym(matmul(matmul(v, inner), mT(v)))
+
+
+eigh_p = Primitive(
+    "eigh", nin=1, infer=_infer_eigh, ref=_ref_eigh, multiple_results=True,
+    jvp=[_eigh_jvp], vjp=[_eigh_vjp],
+    doc="Eigenvalues (ascending) and eigenvectors of the symmetric part (A + Aᵀ)/2. "
+        "Derivatives assume distinct eigenvalues.")
+
+
+def eigh(a):
+    """(w, V): eigenvalues ascending and orthonormal eigenvectors (columns) of the symmetric
+    part of `a`, each eigenvector's largest-magnitude entry positive."""
+    return results(eigh_p.bind(lift_promoted([a])[0]))
+
+
 # ---------------------------------------------------------------- norm
 
 def norm(x, ord=None, axis=None, keepdims=False):

@@ -135,11 +135,36 @@ static void test_svd_shape(int m, int n)
     free(a); free(u); free(s); free(vt); free(work);
 }
 
+static void test_eigh(void)
+{
+    enum { N = 6 };
+    REAL_T a[N * N], w[N], v[N * N];
+    REAL_T *work = malloc(sizeof(REAL_T) * (size_t)(EIGH_WORK(N) + 16) * 2);
+    fill(a, N * N, 17u);
+    CHECK(EIGH(N, a, w, v, work) == 0, "eigh converges");
+    double err = 0, orth = 0;
+    for (int i = 0; i < N; ++i)
+        for (int j = 0; j < N; ++j) {
+            double av = 0, vv = 0;
+            for (int p = 0; p < N; ++p) {
+                av += 0.5 * ((double)a[i * N + p] + a[p * N + i]) * v[p * N + j];
+                vv += (double)v[p * N + i] * v[p * N + j];
+            }
+            err = fmax(err, fabs(av - (double)w[j] * v[i * N + j]));
+            orth = fmax(orth, fabs(vv - (i == j)));
+        }
+    CHECK(err < tol() * 10, "sym(A) V = V diag(w)");
+    CHECK(orth < tol() * 10, "V orthonormal");
+    for (int j = 1; j < N; ++j) CHECK(w[j - 1] <= w[j], "eigenvalues ascend");
+    free(work);
+}
+
 int main(void)
 {
     test_gemm();
     test_lu();
     test_cholesky();
+    test_eigh();
     int shapes[][2] = {{5, 3}, {3, 5}, {1, 4}, {4, 1}, {12, 12}, {30, 7}};
     for (unsigned i = 0; i < sizeof shapes / sizeof shapes[0]; ++i) test_svd_shape(shapes[i][0], shapes[i][1]);
     printf("%s: %d failures\n", TEST_NAME, failures);

@@ -422,44 +422,66 @@ def pad(x, pad_width, mode="constant"):
 
 def einsum(subscripts, *operands):
     """Einstein summation, by broadcasting every operand to all indices, multiplying, and
-    summing the indices not in the output (explicit '->' form or NumPy's implicit rule)."""
+    summing the indices not in the output (explicit '->' form or NumPy's implicit rule;
+    '...' for broadcast axes; a repeated index within an operand takes its diagonal)."""
     ops = _promote(list(operands))
     spec = subscripts.replace(" ", "")
-    if "..." in spec:
-        raise NotImplementedError("einsum: ellipsis")
-    inputs, _, output = spec.partition("->")
+    inputs, arrow, output = spec.partition("->")
     terms = inputs.split(",")
     if len(terms) != len(ops):
         raise ValueError(f"einsum: {len(terms)} subscripts for {len(ops)} operands")
+    # '...' stands for the leading axes an operand has beyond its letters
+    spare = [ch for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if ch not in spec]
+    n_ell = builtins.max([x.ndim - len(t.replace("...", "")) for t, x in zip(terms, ops) if "..." in t] or [0])
+    ell = "".join(spare[:n_ell])
+    terms = [t.replace("...", ell[n_ell - (x.ndim - len(t.replace("...", ""))):]) if "..." in t else t
+             for t, x in zip(terms, ops)]
     letters = []
     for t in terms:
         for ch in t:
             if ch not in letters:
                 letters.append(ch)
-    if not _:
+    if arrow:
+        output = output.replace("...", ell)
+    else:
         counts = {ch: builtins.sum(t.count(ch) for t in terms) for ch in letters}
-        output = "".join(sorted(ch for ch in letters if counts[ch] == 1))
+        output = ell + "".join(sorted(ch for ch in letters if counts[ch] == 1 and ch not in ell))
     sizes = {}
     for t, x in zip(terms, ops):
         if len(t) != x.ndim:
             raise ValueError(f"einsum: subscripts {t!r} for an operand of shape {x.shape}")
         for ch, d in zip(t, x.shape):
-            sizes.setdefault(ch, d)
+            if d != 1 or ch not in sizes:
+                if sizes.get(ch, 1) not in (1, d):
+                    raise _shape_error(f"einsum: index {ch!r} has sizes {sizes[ch]} and {d}")
+                sizes[ch] = d
     order = list(output) + [ch for ch in letters if ch not in output]
     full = tuple(sizes[ch] for ch in order)
     product = None
     for t, x in zip(terms, ops):
-        if len(set(t)) != len(t):
-            raise NotImplementedError("einsum: repeated index within one operand (diagonals)")
+        while len(set(t)) != len(t):         # a repeated index takes a diagonal: 'ii->i'
+            ch = next(c for c in t if t.count(c) > 1)
+            p = t.index(ch)
+            q = t.index(ch, p + 1)
+            n = x.shape[p]
+            on = _sh.iota((n, n), 0, x.dtype) == _sh.iota((n, n), 1, x.dtype)
+            shape = [1] * x.ndim
+            shape[p] = shape[q] = n
+            x = sum(where(reshape(on, tuple(shape)), x, 0.0), axis=q)
+            t = t[:q] + t[q + 1:]
         perm = sorted(range(len(t)), key=lambda k: order.index(t[k]))
         xt = transpose(x, perm) if perm else x
-        present = sorted(t, key=order.index)
-        shape = tuple(sizes[ch] if ch in present else 1 for ch in order)
-        term = reshape(xt, shape)
+        own = {ch: d for ch, d in zip(t, x.shape)}
+        term = reshape(xt, tuple(own.get(ch, 1) for ch in order))
         product = term if product is None else product * term
     product = broadcast_to(product, full)
     summed = tuple(range(len(output), len(order)))
     return sum(product, axis=summed) if summed else product
+
+
+def _shape_error(message):
+    from .errors import ShapeError
+    return ShapeError(message)
 
 
 def mod(x, y):

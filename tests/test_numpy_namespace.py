@@ -126,6 +126,23 @@ MORE = [
     ("arcsin", lambda x: gnp.arcsin(gnp.tanh(x) * 0.9), lambda x: np.arcsin(np.tanh(x) * 0.9), [(3, 4)], "real"),
     ("arctan", gnp.arctan, np.arctan, [(3, 4)], "real"),
     ("rot90", gnp.rot90, np.rot90, [(3, 4)], "real"),
+    ("einsum-trace", lambda a: gnp.einsum("ii", a), lambda a: np.einsum("ii", a), [(4, 4)], "real"),
+    ("einsum-diag", lambda a: gnp.einsum("ii->i", a), lambda a: np.einsum("ii->i", a), [(4, 4)], "real"),
+    ("einsum-batch", lambda a, b: gnp.einsum("bij,bjk->bik", a, b), lambda a, b: np.einsum("bij,bjk->bik", a, b),
+     [(2, 3, 4), (2, 4, 2)], "real"),
+    ("einsum-ellipsis", lambda a, b: gnp.einsum("...k,...k->...", a, b),
+     lambda a, b: np.einsum("...k,...k->...", a, b), [(2, 1, 4), (3, 4)], "real"),
+    ("einsum-ellipsis-implicit", lambda a, b: gnp.einsum("...j,jk", a, b), lambda a, b: np.einsum("...j,jk", a, b),
+     [(2, 3, 4), (4, 2)], "real"),
+    ("hsplit", lambda x: gnp.hsplit(x, 2)[1], lambda x: np.hsplit(x, 2)[1], [(3, 4)], "real"),
+    ("vsplit", lambda x: gnp.vsplit(x, [1])[1], lambda x: np.vsplit(x, [1])[1], [(3, 4)], "real"),
+    ("atleast_1d", lambda x: gnp.atleast_1d(gc.sum(x)), lambda x: np.atleast_1d(np.sum(x)), [(3,)], "real"),
+    ("nan_to_num", gnp.nan_to_num, np.nan_to_num, [(3, 4)], "real"),
+    ("diag-matrix", gnp.diag, np.diag, [(4, 4)], "real"),
+    ("flatten-method", lambda x: x.flatten(), lambda x: x.flatten(), [(3, 4)], "real"),
+    ("squeeze-method", lambda x: x.squeeze(), lambda x: x.squeeze(), [(3, 1, 4)], "real"),
+    ("astype-method", lambda x: x.astype("float32").astype("float64") * 1.0,
+     lambda x: x.astype("float32").astype("float64"), [(3, 4)], "real"),
     ("rot90-3", lambda x: gnp.rot90(x, 3), lambda x: np.rot90(x, 3), [(3, 4)], "real"),
     ("rot90-2", lambda x: gnp.rot90(x, 2, (1, 2)), lambda x: np.rot90(x, 2, (1, 2)), [(2, 3, 4)], "real"),
 ] + [(f"norm-vector-{o}", (lambda o: lambda x: gnp.linalg.norm(x, o))(o),
@@ -161,3 +178,8 @@ def test_fmax_and_fmin_ignore_nan():
     got = f(a, b)
     np.testing.assert_array_equal(got[0], np.fmax(a, b))
     np.testing.assert_array_equal(got[1], np.fmin(a, b))
+
+
+def test_len_and_methods():
+    x = gc.var("x", (3, 4))
+    assert len(x) == 3 and x.ravel().shape == (12,) and x.flatten().shape == (12,)

@@ -226,9 +226,10 @@ def repeat(x, repeats, axis=None):
     x = _lift(x)
     if axis is None:
         x, axis = ravel(x), 0
-    if not isinstance(repeats, int):
-        raise NotImplementedError("repeat: per-element repeat counts")
     axis %= x.ndim
+    if not isinstance(repeats, int):
+        counts = _np.broadcast_to(_np.asarray(repeats, dtype=int), (x.shape[axis],))
+        return _sh.take(x, _np.repeat(_np.arange(x.shape[axis]), counts), axis)
     expanded = expand_dims(x, axis + 1)
     shape = list(expanded.shape)
     shape[axis + 1] = repeats
@@ -248,20 +249,28 @@ def eye(n, m=None, dtype=float64):
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
+    """The diagonal at `offset` of the (axis1, axis2) planes, as a last axis (numpy.diagonal)."""
     x = _lift(x)
-    if (offset, axis1, axis2) != (0, 0, 1) or x.ndim != 2:
-        raise NotImplementedError("diagonal: only the main diagonal of a matrix")
-    n = builtins.min(x.shape)
-    return sum(x[:n, :n] * _sh.eye(n, x.dtype), axis=1)
+    a1, a2 = axis1 % x.ndim, axis2 % x.ndim
+    rest = [k for k in range(x.ndim) if k not in (a1, a2)]
+    y = transpose(x, rest + [a1, a2])
+    n, m = y.shape[-2:]
+    on = _sh.iota((n, m), 1, x.dtype) - _sh.iota((n, m), 0, x.dtype) == offset
+    picked = sum(where(on, y, 0.0), axis=-1)                      # row i: its element (i, i + offset)
+    lo, hi = builtins.max(0, -offset), builtins.max(0, builtins.min(n, m - offset))
+    return _sh.slice_axis(picked, picked.ndim - 1, lo, builtins.max(lo, hi))
 
 
 def diag(v, k=0):
     v = _lift(v)
-    if k != 0:
-        raise NotImplementedError("diag: k != 0")
     if v.ndim == 1:
-        return reshape(v, (1, -1)) * _sh.eye(v.shape[0], v.dtype)
-    return diagonal(v)
+        n = v.shape[0] + builtins.abs(k)
+        rows = _sh.iota((n, n), 0, v.dtype)
+        cols = _sh.iota((n, n), 1, v.dtype)
+        padded = pad(v, (0, builtins.abs(k)))           # for k ≥ 0 row i holds v[i]; else column j v[j]
+        source = reshape(padded, (n, 1)) if k >= 0 else reshape(padded, (1, n))
+        return where(cols - rows == k, broadcast_to(source, (n, n)), 0.0)
+    return diagonal(v, k)
 
 
 def trace(x):
@@ -341,18 +350,25 @@ def tensordot(a, b, axes=2):
 
 
 def kron(a, b):
+    """The Kronecker product (numpy.kron), any dimensions."""
     a, b = _promote([a, b])
-    if a.ndim != 2 or b.ndim != 2:
-        raise NotImplementedError("kron: only for two matrices")
-    (m, n), (p, q) = a.shape, b.shape
-    return reshape(reshape(a, (m, 1, n, 1)) * reshape(b, (1, p, 1, q)), (m * p, n * q))
+    nd = builtins.max(a.ndim, b.ndim)
+    a = reshape(a, (1,) * (nd - a.ndim) + a.shape)
+    b = reshape(b, (1,) * (nd - b.ndim) + b.shape)
+    ai = reshape(a, tuple(d for k in a.shape for d in (k, 1)))
+    bi = reshape(b, tuple(d for k in b.shape for d in (1, k)))
+    return reshape(ai * bi, tuple(p * q for p, q in zip(a.shape, b.shape)))
 
 
 def cross(a, b, axis=-1):
     a, b = _promote([a, b])
-    if a.shape[axis] != 3 or b.shape[axis] != 3:
-        raise NotImplementedError("cross: only 3-vectors")
     ax = axis % a.ndim
+    if a.shape[ax] == 2 and b.shape[axis % b.ndim] == 2:
+        c = [_sh.slice_axis(a, ax, i, i + 1) for i in range(2)]
+        d = [_sh.slice_axis(b, axis % b.ndim, i, i + 1) for i in range(2)]
+        return squeeze(c[0] * d[1] - c[1] * d[0], axis=ax)
+    if a.shape[ax] != 3 or b.shape[axis % b.ndim] != 3:
+        raise NotImplementedError("cross: vectors of 2 or 3 components")
     c = [_sh.slice_axis(a, ax, i, i + 1) for i in range(3)]
     d = [_sh.slice_axis(b, ax % b.ndim, i, i + 1) for i in range(3)]
     return concatenate([c[1] * d[2] - c[2] * d[1], c[2] * d[0] - c[0] * d[2], c[0] * d[1] - c[1] * d[0]],
@@ -412,12 +428,25 @@ def vsplit(x, sections):
     return split(x, sections, axis=0)
 
 
-def pad(x, pad_width, mode="constant"):
-    if mode != "constant":
-        raise NotImplementedError(f"pad: mode={mode!r} (only 'constant' with zeros)")
+def pad(x, pad_width, mode="constant", constant_values=0):
+    """numpy.pad: 'constant' (any value), and the index-mapping modes 'edge', 'reflect',
+    'symmetric' and 'wrap'."""
     x = _lift(x)
     width = _np.broadcast_to(_np.asarray(pad_width, dtype=int), (x.ndim, 2))
-    return _sh.pad_zeros(x, tuple(int(w) for w in width[:, 0]), tuple(int(w) for w in width[:, 1]))
+    if mode == "constant":
+        lo, hi = tuple(int(w) for w in width[:, 0]), tuple(int(w) for w in width[:, 1])
+        y = _sh.pad_zeros(x, lo, hi)
+        if constant_values != 0:
+            inside = _sh.pad_zeros(_sh.broadcast_to(_const(1.0, x.dtype), x.shape), lo, hi)
+            y = y + (1 - inside) * constant_values
+        return y
+    if mode not in ("edge", "reflect", "symmetric", "wrap"):
+        raise NotImplementedError(f"pad: mode={mode!r}")
+    for axis in range(x.ndim):
+        lo, hi = int(width[axis, 0]), int(width[axis, 1])
+        if lo or hi:
+            x = _sh.take(x, _np.pad(_np.arange(x.shape[axis]), (lo, hi), mode=mode), axis)
+    return x
 
 
 def einsum(subscripts, *operands):

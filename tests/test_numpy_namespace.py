@@ -22,12 +22,16 @@ TABLE = [
     ("atleast_2d", (), [(3,)], "real"), ("atleast_3d", (), [(3, 4)], "real"),
     ("hstack", None, [(3, 2), (3, 4)], "real"), ("vstack", None, [(2, 4), (3, 4)], "real"),
     ("column_stack", None, [(3,), (3, 2)], "real"), ("append", (), [(3,), (2,)], "real"),
-    ("fmax", (), [(3, 4), (3, 4)], "real"), ("amax", (), [(3, 4)], "real"), ("prod", (), [(2, 3)], "nonzero"),
+    ("fmax", (), [(3, 4), (3, 4)], "real"), ("fmin", (), [(3, 4), (3, 4)], "real"),
+    ("remainder", (), [(3, 4), (3, 4)], "nonzero"), ("arccos", (), [(3, 4)], "unit"),
+    ("floor", (), [(3, 4)], "real"), ("ceil", (), [(3, 4)], "real"), ("trace", (), [(3, 3)], "real"), ("amax", (), [(3, 4)], "real"), ("prod", (), [(2, 3)], "nonzero"),
 ]
 
 
 def sample(shape, domain, rng):
     x = rng.standard_normal(shape)
+    if domain == "unit":
+        return rng.uniform(-0.9, 0.9, shape)
     if domain == "positive":
         return np.abs(x) + 0.5
     if domain == "nonzero":

@@ -39,6 +39,20 @@ def sample(shape, domain, rng):
     return x
 
 
+def check_against_numpy(y, want, xs, values, rng):
+    """Values against NumPy; derivatives against central differences (both modes, order
+    2); compiled value and gradient against the interpreter."""
+    feed = dict(zip(xs, values))
+    got = gc.evaluate(y, feed)
+    assert got.shape == np.shape(want)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    loss = gc.sum(y * gc.const(rng.standard_normal(y.shape)))
+    gc.check_grads(loss, xs, feed, order=2)
+    f = gc.compile(xs, [y, *gc.grad(loss, xs)])
+    for a, b in zip(f(*values), gc.evaluate([y, *gc.grad(loss, xs)], feed)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
 def apply(module, name, args, xs):
     f = getattr(module, name)
     if args is None:                       # a function of a list of arrays
@@ -50,17 +64,7 @@ def apply(module, name, args, xs):
 def test_numpy_function(name, args, shapes, domain, rng):
     values = [sample(s, domain, rng) for s in shapes]
     xs = [gc.var(f"x{i}", s) for i, s in enumerate(shapes)]
-    y = apply(gnp, name, args, xs)
-    want = apply(np, name, args, values)
-    feed = dict(zip(xs, values))
-    got = gc.evaluate(y, feed)
-    assert got.shape == np.shape(want)
-    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
-    loss = gc.sum(y * gc.const(rng.standard_normal(y.shape)))
-    gc.check_grads(loss, xs, feed, order=2)
-    f = gc.compile(xs, [y, *gc.grad(loss, xs)])
-    for a, b in zip(f(*values), gc.evaluate([y, *gc.grad(loss, xs)], feed)):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    check_against_numpy(apply(gnp, name, args, xs), apply(np, name, args, values), xs, values, rng)
 
 
 def test_missing_numpy_functions_say_so():
@@ -109,17 +113,7 @@ COMPOSED = [
 def test_composed_numpy_function(name, fn, ref, shapes, domain, rng):
     values = [sample(s, domain, rng) for s in shapes]
     xs = [gc.var(f"x{i}", s) for i, s in enumerate(shapes)]
-    y = fn(*xs)
-    feed = dict(zip(xs, values))
-    want = ref(*values)
-    got = gc.evaluate(y, feed)
-    assert got.shape == np.shape(want)
-    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
-    loss = gc.sum(y * gc.const(rng.standard_normal(y.shape)))
-    gc.check_grads(loss, xs, feed, order=2)
-    f = gc.compile(xs, [y, *gc.grad(loss, xs)])
-    for a, b in zip(f(*values), gc.evaluate([y, *gc.grad(loss, xs)], feed)):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    check_against_numpy(fn(*xs), ref(*values), xs, values, rng)
 
 
 MORE = [

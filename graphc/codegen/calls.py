@@ -5,6 +5,11 @@ from ..affine import broadcast_index, offset
 from .expr import _SFX, _indent, _loops
 
 
+def _block(opens, closes, body):
+    """`body` inside the batch loops `opens`/`closes`, in a block of its own."""
+    return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+
+
 class CallEmitter:
     def ref(self, buf):
         return f"&{buf.name}" if buf.kind == "local" else self.refs[buf.name]
@@ -26,7 +31,7 @@ class CallEmitter:
                 f"sizeof({lu.ctype}) * {n * n});",
                 f"(void)gc_lu_factor{sfx}({n}, {self.ref(lu)} + ({off.c()}) * {n * n}, "
                 f"{self.piv(piv)} + ({off.c()}) * {n});"]
-        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+        return _block(opens, closes, body)
 
     def emit_call(self, ins):
         return getattr(self, "call_" + ins.node.op.name)(ins)
@@ -51,7 +56,7 @@ class CallEmitter:
         call = (f"gc_gemm{sfx}({m}, {n}, {k}, {self.ref(a)} + ({oa.c()}) * {m * k}, {lda}, {int(ta)}, "
                 f"{self.ref(b)} + ({ob.c()}) * {k * n}, {ldb}, {int(tb)}, 0, "
                 f"{self.ref(out)} + ({oc.c()}) * {m * n}, {n});")
-        return ["{"] + _indent(opens + _indent([call], 1) + closes, 1) + ["}"]
+        return _block(opens, closes, [call])
 
     def _lu_parts(self, ins):
         e = ins.extra
@@ -78,7 +83,7 @@ class CallEmitter:
             f"sizeof({out.ctype}) * {n * nrhs});",
             f"gc_lu_solve{sfx}({n}, {nrhs}, {self.ref(lu)} + ({oa.c()}) * {n * n}, "
             f"{self.piv(piv)} + ({oa.c()}) * {n}, {trans}, {self.ref(out)} + ({oc.c()}) * {n * nrhs});"]
-        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+        return _block(opens, closes, body)
 
     def call_inv(self, ins):
         node, out = ins.node, ins.outs[0]
@@ -93,7 +98,7 @@ class CallEmitter:
             f"for (int d = 0; d < {n}; ++d) x[d * {n + 1}] = 1;",
             f"gc_lu_solve{sfx}({n}, {n}, {self.ref(lu)} + ({o.c()}) * {n * n}, "
             f"{self.piv(piv)} + ({o.c()}) * {n}, {trans}, x);"]
-        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+        return _block(opens, closes, body)
 
     def call_det(self, ins):
         node, out = ins.node, ins.outs[0]
@@ -106,7 +111,7 @@ class CallEmitter:
                 f"{self.piv(piv)} + ({o.c()}) * {n});"]
         if out.kind == "local":
             body = [f"{out.name} = gc_lu_det{sfx}({n}, {self.ref(lu)}, {self.piv(piv)});"]
-        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+        return _block(opens, closes, body)
 
     def call_slogdet(self, ins):
         node = ins.node
@@ -118,7 +123,7 @@ class CallEmitter:
         o = offset(index, a_shape[:-2])
         body = [f"gc_lu_slogdet{sfx}({n}, {self.ref(lu)} + ({o.c()}) * {n * n}, {self.piv(piv)} + ({o.c()}) * {n}, "
                 f"{self.ref(sign)} + ({o.c()}), {self.ref(logdet)} + ({o.c()}));"]
-        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+        return _block(opens, closes, body)
 
     def call_cholesky(self, ins):
         node, out = ins.node, ins.outs[0]
@@ -130,7 +135,7 @@ class CallEmitter:
         o = offset(index, node.shape[:-2])
         body = [f"if (gc_cholesky{sfx}({n}, {self.ref(a)} + ({o.c()}) * {n * n}, "
                 f"{self.ref(out)} + ({o.c()}) * {n * n})) return 2;"]
-        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+        return _block(opens, closes, body)
 
     def call_svd(self, ins):
         node = ins.node
@@ -148,7 +153,7 @@ class CallEmitter:
         o = offset(index, a_node.shape[:-2])
         body = [f"if (gc_svd{sfx}({m}, {n}, {self.ref(a)} + ({o.c()}) * {m * n}, {self.ref(u)} + ({o.c()}) * {m * k}, "
                 f"{self.ref(s)} + ({o.c()}) * {k}, {self.ref(vt)} + ({o.c()}) * {k * n}, {self.ref(work)})) return 3;"]
-        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+        return _block(opens, closes, body)
 
     # ------------------------------------------------------------ the file
 
@@ -165,4 +170,4 @@ class CallEmitter:
         o = offset(index, a_node.shape[:-2])
         body = [f"if (gc_eigh{sfx}({n}, {self.ref(a)} + ({o.c()}) * {n * n}, {self.ref(w)} + ({o.c()}) * {n}, "
                 f"{self.ref(v)} + ({o.c()}) * {n * n}, {self.ref(work)})) return 4;"]
-        return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
+        return _block(opens, closes, body)

@@ -4,26 +4,18 @@ import numpy as np
 import pytest
 
 import graphc as gc
-from graphc.ops.catalog import BROADCAST_SHAPES, CASES, sample
+from graphc.ops.catalog import BROADCAST_SHAPES, CASES
+from tests.test_ops import build as build_case
 
 DTYPES = [np.float64, np.float32]
 TOL = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=1e-5, atol=1e-5)}
 
 
 def build(case, shapes, dtype, rng):
-    tensors, feed, xs = [], {}, []
-    for i, (domain, shape) in enumerate(zip(case.domains, shapes)):
-        a = sample(domain, shape, rng, dtype)
-        if a.dtype == np.bool_:
-            tensors.append(gc.const(a))
-        else:
-            v = gc.var(f"x{i}", shape, dtype)
-            tensors.append(v)
-            feed[v] = a
-            xs.append(v)
-    out = case.fn(*tensors)
-    outs = list(out) if isinstance(out, (tuple, list)) else [out]
-    return xs, feed, outs
+    """(variables, feed, outputs) of a catalog row (boolean inputs become constants)."""
+    _, tensors, feed, out = build_case(case, shapes, dtype, rng)
+    xs = [t for t in tensors if t.op.name == "var"]
+    return xs, feed, list(out) if isinstance(out, (tuple, list)) else [out]
 
 
 def compare(xs, feed, outs, dtype, tol32=1e-5):

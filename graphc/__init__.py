@@ -19,6 +19,7 @@ from .ops.elementwise import (abs_ as abs, clip, cos, exp, expm1, log, log1p, ma
                               stop_gradient, tan, tanh, where)
 from .ops.linalg import dot, matmul, outer
 from .ops.reduce import logsumexp, max, mean, min, prod, softmax, sum
+from .ops.scan import scan
 from .ops.shape import (broadcast_to, concatenate, expand_dims, reshape, squeeze, stack,
                         transpose)
 from .printing import format, to_dot
@@ -31,7 +32,7 @@ __all__ = [
     "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
     "exp", "expand_dims", "expm1", "float32", "float64", "format", "linalg", "log", "log1p",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
-    "prod", "relu", "reshape", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
+    "prod", "relu", "reshape", "scan", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
     "square", "squeeze", "stack", "stop_gradient", "sum", "tan", "tanh", "to_dot", "trace",
     "transpose", "var", "where",
 ]

@@ -117,3 +117,16 @@ def users(order) -> dict:
         for i in n.inputs:
             result[i.id].append(n)
     return result
+
+
+def substitute(outputs, mapping) -> list:
+    """`outputs` rebuilt with the nodes of `mapping` (node id -> Tensor) replaced; nodes
+    downstream of a replacement are rebuilt with the same op and attributes."""
+    built = dict(mapping)
+    for n in toposort(outputs):
+        if n.id in built:
+            continue
+        inputs = tuple(built.get(i.id, i) for i in n.inputs)
+        if any(a is not b for a, b in zip(inputs, n.inputs)):
+            built[n.id] = make_node(n.op, inputs, n.attrs, n.shape, n.dtype, n.name)
+    return [built.get(o.id, o) for o in outputs]

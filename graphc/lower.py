@@ -20,7 +20,7 @@ from .ir import toposort
 from .cost import element_cost
 from .ops.shape import unit_reshape_map
 
-CALLS = {"matmul", "solve", "inv", "det", "slogdet", "cholesky", "svd", "eigh"}
+CALLS = {"matmul", "solve", "inv", "det", "slogdet", "cholesky", "svd", "eigh", "scan"}
 REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
 SCATTERS = {"pad", "concatenate"}
 VIEWS = {"broadcast_to", "transpose", "slice", "rev", "take"}
@@ -70,6 +70,7 @@ class Program:
     buffers: list                  # every buffer
     inlined: set                   # ids of nodes computed inside their consumers' loops
     arena_bytes: int = 0           # set by schedule.memory.assign_buffers
+    inplace: set = field(default_factory=set)   # output positions that alias their input (scan bodies)
 
     def buffer_of(self, node):
         return self.storage.get(node.id)
@@ -202,7 +203,9 @@ def _decide(order, out_ids, users, stored_source, recompute):
         # operands that calls need contiguous in memory
         if name in CALLS:
             for k, x in enumerate(n.inputs):
-                if name in ("matmul", "solve") and k == 0 and is_swap_last_two(x) or \
+                if name == "scan" and leading_window(x) is not None:
+                    demanded.add(x.inputs[0].id)    # a pointer into the stored stack
+                elif name in ("matmul", "solve") and k == 0 and is_swap_last_two(x) or \
                         name == "matmul" and k == 1 and is_swap_last_two(x):
                     demanded.add(x.inputs[0].id)    # passed as a transposed operand
                 elif name in LU_USERS and k == 0 and is_swap_last_two(x):
@@ -218,25 +221,39 @@ def _decide(order, out_ids, users, stored_source, recompute):
     return mat
 
 
+def leading_window(x):
+    """The element offset when `x` is a contiguous window x = y[a:b] along y's leading
+    axis (other axes whole), which a loop can read in place; else None."""
+    if x.op.name != "slice" or x.ndim == 0:
+        return None
+    p, y = x.params, x.inputs[0]
+    whole = all(a == 0 and b == d and s == 1 for a, b, s, d in
+                zip(p["start"][1:], p["stop"][1:], p["step"][1:], y.shape[1:]))
+    return p["start"][0] * math.prod(y.shape[1:]) if whole and p["step"][0] == 1 else None
+
+
 class _Names:
-    def __init__(self):
-        self.count = {}
+    def __init__(self, prefix=""):
+        self.count, self.prefix = {}, prefix
 
     def __call__(self, prefix):
         k = self.count.get(prefix, 0)
         self.count[prefix] = k + 1
-        return f"{prefix}{k}"
+        return f"{self.prefix}{prefix}{k}"
 
 
-def lower(inputs, outputs) -> Program:
-    """The program computing `outputs` from `inputs` (var nodes, in argument order)."""
+def lower(inputs, outputs, prefix="") -> Program:
+    """The program computing `outputs` from `inputs` (var nodes, in argument order);
+    buffer names start with `prefix` (loop bodies are programs of their own)."""
+    from .ops.scan import merge_scans
+    outputs = merge_scans(outputs)
     order = toposort(outputs)
     mat = decide_materialization(order, outputs)
     # Scalars live in C locals, unless the program is so long that the C compiler's
     # register allocation would dominate compile time: then in arena slots, as CasADi's
     # work vector, and the code generator splits the body into functions.
     large = len(mat) > LARGE_PROGRAM
-    names = _Names()
+    names = _Names(prefix)
     storage, buffers, instrs = {}, [], []
 
     def new_buffer(prefix, shape, dtype, kind, **kw):
@@ -312,6 +329,8 @@ def lower(inputs, outputs) -> Program:
             storage[node.id] = storage[node.inputs[0].id]           # an alias
         elif name == "tuple_get":
             storage[node.id] = storage[node.inputs[0].id][node.params["index"]]
+        elif name == "scan":
+            _lower_scan(node, storage, instrs, new_buffer, result_direct, names)
         elif name in CALLS:
             _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, large)
         else:
@@ -431,3 +450,53 @@ def svd_work(m, n) -> int:
     lapack = m * n + 3 * k + max(4 * k * k + 4 * k, big) + 64 + 16 * k
     portable = (m + n) * (m + n) + 4 * (m + n) + 64
     return max(lapack, portable)
+
+
+def _lower_scan(node, storage, instrs, new_buffer, result_direct, names):
+    """One instruction looping a body program (lowered on its own) over the steps; the
+    carries ping-pong between the result and one scratch buffer, or live in the history
+    stack, or (accumulators: acc + …) are updated in place."""
+    from .schedule.memory import assign_buffers
+    p = node.params
+    body, T = p["body"], p["length"]
+    nc = body.n_carry
+    operands = []
+    for x in node.inputs:
+        window = leading_window(x)
+        if window is not None and x.id not in storage:
+            operands.append((storage[x.inputs[0].id], window))
+        else:
+            operands.append((storage[x.id], 0))
+    outs = [result_direct.get((node.id, k)) or new_buffer("r", shape, dtype, "arena")
+            for k, (shape, dtype) in enumerate(zip(node.shape, node.dtype))]
+    storage[node.id] = outs
+    sub = lower(list(body.params), list(body.outputs), prefix=names("k") + "_")
+    inplace = accumulators(body)
+    sub.inplace = inplace
+    assign_buffers(sub)
+    scratch = [new_buffer("work", (max(sub.arena_bytes, 1),), np.uint8, "arena", ctype="unsigned char")]
+    pingpong = {}
+    if not p["history"]:
+        for k in range(nc):
+            if k not in inplace and T > 1:
+                pingpong[k] = new_buffer("carry", node.shape[k], node.dtype[k], "arena")
+                scratch.append(pingpong[k])
+    instrs.append(Instr("scan", node, outs, reads=[b for b, _ in operands], scratch=scratch,
+                        extra={"operands": operands, "body": sub, "inplace": inplace,
+                               "pingpong": pingpong}))
+
+
+def accumulators(body) -> set:
+    """Carries k whose new value is `carry_k + y` (elementwise, same shape) and which the
+    body reads nowhere else: a gradient accumulator, updated in place."""
+    from .ir import users
+    order = body.order
+    readers = users(order)
+    result = set()
+    for k in range(body.n_carry):
+        param, new = body.params[k], body.outputs[k]
+        if new.op.name == "add" and new.shape == param.shape and any(i is param for i in new.inputs) and \
+                len(readers.get(param.id, [])) == 1 and \
+                sum(o is new for o in body.outputs) == 1 and sum(o is param for o in body.outputs) == 0:
+            result.add(k)
+    return result

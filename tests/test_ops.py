@@ -78,7 +78,7 @@ def test_catalog_reaches_every_primitive():
         *_, out = build(case, case.shapes, np.float64, rng)
         outs = list(out) if isinstance(out, (tuple, list)) else [out]
         used |= {n.op.name for n in toposort(outs)}
-    missing = set(REGISTRY) - used - {"var"}
+    missing = set(REGISTRY) - used - {"var", "pack"}    # pack lives only inside vmap of a scan
     assert not missing, f"primitives without a catalog row: {sorted(missing)}"
 
 

@@ -40,6 +40,9 @@ def _jvp_node(node, tangents):
     """The tangent of `node` from its inputs' tangents, summed over the inputs."""
     op, params = node.op, node.params
     out = _results(node) if op.multiple_results else node
+    if getattr(op, "jvp_all", None) is not None:       # one rule for all operands (scan)
+        parts = op.jvp_all(tangents, out, *node.inputs, **params)
+        return tuple(None if p is None else _fit(p, o) for p, o in zip(parts, out))
     total = None
     for i, t in enumerate(tangents):
         rule = op.rule("jvp", i) if t is not None else None

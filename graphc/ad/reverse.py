@@ -51,13 +51,17 @@ def _vjp_node(node, g, ct, live):
     else:
         out = node
     parts = {}                      # an operand used twice (x * x) sums its parts first
+    together = op.vjp_all(g, out, *node.inputs, **params) if getattr(op, "vjp_all", None) else None
     for i, x in enumerate(node.inputs):
         if x.id not in live or x.dtype not in dtypes.FLOATS:
             continue
-        rule = op.rule("vjp", i)
-        if rule is None:
-            continue
-        part = rule(g, out, *node.inputs, **params)
+        if together is not None:
+            part = together[i]
+        else:
+            rule = op.rule("vjp", i)
+            if rule is None:
+                continue
+            part = rule(g, out, *node.inputs, **params)
         if part is not None:
             parts[x.id] = (x, _accumulate(parts.get(x.id, (x, None))[1], unbroadcast(part, x)))
     for x_id, (x, part) in parts.items():

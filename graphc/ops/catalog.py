@@ -53,6 +53,39 @@ def _np_svd(a):
     return linalg._ref_svd(a, False)   # NumPy's SVD with graphc's sign convention
 
 
+def _scan_rnn(h0, xs, w):
+    """h ← tanh(W h + x_t) over the rows of xs; the final h (a scan with a closure)."""
+    from .scan import scan
+    return scan(lambda h, x: (ew.tanh(linalg.matmul(w, h) + x), None), h0, xs)[0]
+
+
+def _np_scan_rnn(h0, xs, w):
+    for x in xs:
+        h0 = np.tanh(w @ h0 + x)
+    return h0
+
+
+def _scan_reverse_ys(c0, xs, a):
+    """A reverse scan with two carries and a stacked output."""
+    from .scan import scan
+
+    def step(carry, x):
+        c, s = carry
+        c = ew.sin(c * x + a)
+        return (c, s + reduce.sum(c)), c * s
+    (c, s), ys = scan(step, (c0, reduce.sum(c0) * 0), xs, reverse=True)
+    return c, s, ys
+
+
+def _np_scan_reverse_ys(c0, xs, a):
+    c, s, ys = c0, np.sum(c0) * 0, []
+    for x in xs[::-1]:
+        c = np.sin(c * x + a)
+        ys.append(c * s)
+        s = s + np.sum(c)
+    return c, s, np.stack(ys[::-1])
+
+
 U = ("unit",)
 R = ("real",)
 P = ("positive",)
@@ -182,6 +215,9 @@ CASES = [
     OpCase("norm_inf", lambda x: linalg.norm(x, np.inf), lambda x: np.linalg.norm(x, np.inf),
            ("distinct",), ((5,),)),
     OpCase("norm_3", lambda x: linalg.norm(x, 3), lambda x: np.linalg.norm(x, 3), ("nonzero",), ((5,),)),
+    OpCase("scan_rnn", _scan_rnn, _np_scan_rnn, ("real", "real", "unit"), ((3,), (5, 3), (3, 3)), tol32=1e-4),
+    OpCase("scan_reverse_ys", _scan_reverse_ys, _np_scan_reverse_ys, R * 3, ((2, 2), (4, 2), (2,)),
+           tol32=1e-4),
 ]
 
 BROADCAST_SHAPES = {

@@ -12,6 +12,7 @@ from .codegen.c import render, sanitize_comment
 from .cost import graph_flops
 from .ir import Tensor, toposort
 from .ops.core import ConstValue
+from .checkpoint import plan_program
 from .lower import lower
 from .runtime import CompiledFunction, c_identifier
 from .schedule.memory import assign_buffers
@@ -53,27 +54,29 @@ def compile(inputs, outputs, *, name=None, checkpoint="none", memory_budget=None
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if checkpoint not in STRATEGIES:
         raise ValueError(f"compile: checkpoint must be one of {STRATEGIES}, got {checkpoint!r}")
-    if checkpoint != "none" or memory_budget is not None:
-        raise NotImplementedError("compile: checkpointing strategies other than 'none' are not built yet")
+    if memory_budget is not None and (not isinstance(memory_budget, int) or memory_budget <= 0):
+        raise ValueError(f"compile: memory_budget must be a positive number of bytes, got {memory_budget!r}")
     order = verify(ins, outs)
     blas = numpy_openblas() is not None
-    key = graph_key(ins, outs, blas)
+    key = graph_key(ins, outs, blas, (checkpoint, memory_budget))
     hit = graph_cache.lookup(key, cache_dir)        # a graph compiled before: no lowering
     if hit is not None:
-        source, path, peak_bytes = hit
+        source, path, peak_bytes, plan = hit
     else:
-        program = lower(ins, outs)
-        peak_bytes = assign_buffers(program)
+        program, plan = plan_program(ins, outs, checkpoint, memory_budget)
+        peak_bytes = program.arena_bytes
         source = render(program, ENTRY, blas)
         path = build(source, cache_dir, link=link_flags() if "scipy_" in source else [])
-        graph_cache.store(key, cache_dir, path, peak_bytes)
+        graph_cache.store(key, cache_dir, path, peak_bytes, plan)
     library, entry = load(path)
     options = dict(name=name, checkpoint=checkpoint, memory_budget=memory_budget, cache_dir=cache_dir)
-    return CompiledFunction(ins, outs, single, c_identifier(name), peak_bytes, source, path, entry,
-                            library, graph_flops(order), options)
+    f = CompiledFunction(ins, outs, single, c_identifier(name), peak_bytes, source, path, entry,
+                         library, graph_flops(order), options)
+    f.plan = plan
+    return f
 
 
-def graph_key(inputs, outputs, blas) -> str:
+def graph_key(inputs, outputs, blas, options=None) -> str:
     """A digest of the graph (structure, attributes, constants, names), of graphc's own
     code and of the compiler and its flags, so that a graph compiled before finds its
     kernel without lowering or rendering."""
@@ -82,7 +85,7 @@ def graph_key(inputs, outputs, blas) -> str:
     cc = build_module.find_compiler()
     h = hashlib.sha256(graph_cache.code_fingerprint().encode())
     h.update(repr((cc, build_module.compiler_version(cc), build_module.BASE_FLAGS)).encode())
-    h.update(repr((blas, [position[v.id] for v in inputs], [position[o.id] for o in outputs])).encode())
+    h.update(repr((blas, options, [position[v.id] for v in inputs], [position[o.id] for o in outputs])).encode())
     for n in order:
         attrs = [(k, hashlib.sha256(v._key[2]).hexdigest() + repr(v._key[:2]) if isinstance(v, ConstValue)
                   else repr(v)) for k, v in n.attrs]

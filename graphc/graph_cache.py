@@ -4,10 +4,12 @@ The kernel cache (build.py) is keyed by C source, which costs lowering and rende
 compute; this index lets a graph compiled before skip both. Its key includes a digest of
 graphc's own code, so a changed code generator never reuses an old kernel.
 """
+import base64
 import functools
 import hashlib
 import json
 import os
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -32,23 +34,25 @@ def _entry(key, cache_dir) -> Path:
 
 
 def lookup(key, cache_dir):
-    """(C source, library path, peak bytes) of a graph compiled before, or None."""
+    """(C source, library path, peak bytes, checkpoint plan) of a graph compiled before, or None."""
     try:
         record = json.loads(_entry(key, cache_dir).read_text())
         library = Path(record["library"])
         source = library.with_suffix(".c").read_text()
         if not _valid(library, library.with_suffix(".sum")):
             return None
-        return source, library, int(record["peak_bytes"])
-    except (OSError, ValueError, KeyError):
+        plan = pickle.loads(base64.b64decode(record["plan"]))
+        return source, library, int(record["peak_bytes"]), plan
+    except (OSError, ValueError, KeyError, pickle.UnpicklingError, AttributeError, EOFError):
         return None
 
 
-def store(key, cache_dir, library, peak_bytes):
+def store(key, cache_dir, library, peak_bytes, plan):
     """Record a compiled graph (atomically: a temporary file, then a rename)."""
     path = _entry(key, cache_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".entry.")
     with os.fdopen(fd, "w") as f:
-        json.dump({"library": str(library), "peak_bytes": peak_bytes}, f)
+        json.dump({"library": str(library), "peak_bytes": peak_bytes,
+                   "plan": base64.b64encode(pickle.dumps(plan)).decode()}, f)
     os.replace(tmp, path)

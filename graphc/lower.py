@@ -242,12 +242,17 @@ class _Names:
         return f"{self.prefix}{prefix}{k}"
 
 
-def lower(inputs, outputs, prefix="") -> Program:
+def lower(inputs, outputs, prefix="", plan_for=None) -> Program:
     """The program computing `outputs` from `inputs` (var nodes, in argument order);
-    buffer names start with `prefix` (loop bodies are programs of their own)."""
+    buffer names start with `prefix` (loop bodies are programs of their own).
+    `plan_for(T, carry_bytes, tape_bytes)` gives the checkpoint plan of each scan whose
+    reverse reads its stacked tapes (None: store them all)."""
     from .ops.scan import merge_scans
+    from .scan_pairs import find_scan_pairs, lower_pair_forward, lower_pair_reverse
     outputs = merge_scans(outputs)
     order = toposort(outputs)
+    pairs = find_scan_pairs(order) if plan_for is not None else {}
+    pair_state = {}
     mat = decide_materialization(order, outputs)
     # Scalars live in C locals, unless the program is so long that the C compiler's
     # register allocation would dominate compile time: then in arena slots, as CasADi's
@@ -329,6 +334,12 @@ def lower(inputs, outputs, prefix="") -> Program:
             storage[node.id] = storage[node.inputs[0].id]           # an alias
         elif name == "tuple_get":
             storage[node.id] = storage[node.inputs[0].id][node.params["index"]]
+        elif name == "scan" and node.id in pairs and pairs[node.id][0] == "forward":
+            lower_pair_forward(node, pairs[node.id][1], storage, instrs, new_buffer, result_direct, names,
+                               plan_for, pair_state)
+        elif name == "scan" and node.id in pairs:
+            lower_pair_reverse(node, pairs[node.id][1], storage, instrs, new_buffer, result_direct, names,
+                               pair_state)
         elif name == "scan":
             _lower_scan(node, storage, instrs, new_buffer, result_direct, names)
         elif name in CALLS:
@@ -460,13 +471,7 @@ def _lower_scan(node, storage, instrs, new_buffer, result_direct, names):
     p = node.params
     body, T = p["body"], p["length"]
     nc = body.n_carry
-    operands = []
-    for x in node.inputs:
-        window = leading_window(x)
-        if window is not None and x.id not in storage:
-            operands.append((storage[x.inputs[0].id], window))
-        else:
-            operands.append((storage[x.id], 0))
+    operands = scan_operands(node, storage)
     outs = [result_direct.get((node.id, k)) or new_buffer("r", shape, dtype, "arena")
             for k, (shape, dtype) in enumerate(zip(node.shape, node.dtype))]
     storage[node.id] = outs
@@ -484,6 +489,18 @@ def _lower_scan(node, storage, instrs, new_buffer, result_direct, names):
     instrs.append(Instr("scan", node, outs, reads=[b for b, _ in operands], scratch=scratch,
                         extra={"operands": operands, "body": sub, "inplace": inplace,
                                "pingpong": pingpong}))
+
+
+def scan_operands(node, storage):
+    """(buffer, element offset) of each operand of a scan (leading windows in place)."""
+    operands = []
+    for x in node.inputs:
+        window = leading_window(x)
+        if window is not None and x.id not in storage:
+            operands.append((storage[x.inputs[0].id], window))
+        else:
+            operands.append((storage[x.id], 0))
+    return operands
 
 
 def accumulators(body) -> set:

@@ -51,7 +51,10 @@ def _vjp_node(node, g, ct, live):
     else:
         out = node
     parts = {}                      # an operand used twice (x * x) sums its parts first
-    together = op.vjp_all(g, out, *node.inputs, **params) if getattr(op, "vjp_all", None) else None
+    together = None
+    if getattr(op, "vjp_all", None):                   # one rule for all operands (scan)
+        wanted = [x.id in live and x.dtype in dtypes.FLOATS for x in node.inputs]
+        together = op.vjp_all(g, out, *node.inputs, wanted=wanted, **params)
     for i, x in enumerate(node.inputs):
         if x.id not in live or x.dtype not in dtypes.FLOATS:
             continue

@@ -28,10 +28,11 @@ class Emitter(CallEmitter):
         self.program, self.name, self.blas = program, name, blas
         # OpenMP threads only where no BLAS call runs: OpenBLAS's own threads spin after
         # each call, and two busy pools on two cores cost milliseconds.
-        self.threads = not (blas and any(i.kind in ("call", "lu", "scan") for i in program.instrs))
+        self.threads = not (blas and any(i.kind in ("call", "lu", "scan", "scan_forward", "scan_reverse") for i in program.instrs))
         self.helpers = {}            # (csrc name, dtype name) -> True, in order of first use
         self.declarations = {}       # file-scope tables and constants, by name (loop bodies add theirs)
         self.functions = []          # static functions (loop bodies) placed before the entry point
+        self.emitted = set()         # names of the functions in `functions`
         self.refs = {}
         for b in program.buffers:
             self.refs[b.name] = {"input": b.name, "output": b.name, "const": b.name,
@@ -258,10 +259,19 @@ class Emitter(CallEmitter):
         from .scan_loop import emit_scan
         return emit_scan(self, ins)
 
+    def emit_scan_forward(self, ins):
+        from .scan_loop import emit_forward_pair
+        return emit_forward_pair(self, ins)
+
+    def emit_scan_reverse(self, ins):
+        from .scan_loop import emit_reverse_pair
+        return emit_reverse_pair(self, ins)
+
     def sub_emitter(self, program, name):
         """An Emitter for a loop body: its helpers, tables and functions join this file's."""
         sub = Emitter(program, name, self.blas)
         sub.helpers, sub.declarations, sub.functions = self.helpers, self.declarations, self.functions
+        sub.emitted = self.emitted
         sub.threads = self.threads
         return sub
 

@@ -11,10 +11,7 @@ def emit_scan(em, ins):
     p = node.params
     body, T, reverse = p["body"], p["length"], p["reverse"]
     nc, nx = body.n_carry, body.n_x
-    name = f"{em.name}_{sub.buffers[0].name.split('_')[0]}" if sub.buffers else f"{em.name}_body"
-    fn = f"{em.name}_{_prefix(sub)}body"
-    em.functions += em.sub_emitter(sub, fn).function_lines(static=True) + [""]
-    del name
+    fn = body_function(em, sub)
     outs, operands = ins.outs, ins.extra["operands"]
     inplace, pingpong = ins.extra["inplace"], ins.extra["pingpong"]
     work = ins.scratch[0]
@@ -64,6 +61,160 @@ def emit_scan(em, ins):
         final = 0 if reverse else T
         lines.append(f"memcpy({em.ref(outs[k])}, {em.ref(h)} + {final * size}, sizeof({outs[k].ctype}) * {size});")
     return ["{", "    int code;"] + _indent(lines, 1) + ["}"]
+
+
+def body_function(em, sub):
+    """The name of the static C function computing one step of program `sub` (emitted once)."""
+    fn = f"{em.name}_{_prefix(sub)}body"
+    if fn not in em.emitted:
+        em.emitted.add(fn)
+        em.functions += em.sub_emitter(sub, fn).function_lines(static=True) + [""]
+    return fn
+
+
+def emit_forward_pair(em, ins):
+    """The forward loop of a checkpointed scan: the plan's actions up to the first reverse
+    (snapshots stored, the last segment's tape recorded), then the final carries."""
+    pair, node = ins.extra["pair"], ins.node
+    nc = node.params["body"].n_carry
+    outs = ins.extra["outs"]
+    plan = pair["plan"]
+    lines = _advance_setup(em, pair, initial=True)
+    lines += _plan_loop(em, pair, ins.extra["advance"], outs, plan.actions[:plan.split], None)
+    for k in range(nc):
+        size = math.prod(node.shape[k])
+        lines.append(f"memcpy({em.ref(outs[k])}, cur{k}, sizeof({outs[k].ctype}) * {size});")
+    return ["{", "    int code;"] + _indent(lines, 1) + ["}"]
+
+
+def emit_reverse_pair(em, ins):
+    """The reverse loop of a checkpointed scan: the rest of the plan, each segment's tape
+    recomputed from a snapshot, then its steps reversed by the reverse body."""
+    pair, node, sub = ins.extra["pair"], ins.node, ins.extra["body"]
+    body, T = node.params["body"], node.params["length"]
+    nc = body.n_carry
+    fn = body_function(em, sub)
+    outs, inplace, pingpong = ins.outs, ins.extra["inplace"], ins.extra["pingpong"]
+    lines = _advance_setup(em, pair, initial=False)
+    work = ins.scratch[0]
+    lines += [f"const void *sa[{len(body.params)}];", f"void *sr[{len(body.outputs)}];",
+              f"void *bw = (void *){em.ref(work)};", "long n = 0;", "(void)bw;"]
+    ops = ins.extra["operands"]
+    for j in range(nc + body.n_x, len(body.params)):
+        lines.append(f"sa[{j}] = {_at(em, ops[j][1], ops[j][2])};")
+    for k in range(nc):
+        buf, off = ops[k][1], ops[k][2]
+        size, ctype = math.prod(node.shape[k]), outs[k].ctype
+        if k in inplace:
+            lines.append(f"memcpy({em.ref(outs[k])}, {_at(em, buf, off)}, sizeof({ctype}) * {size});")
+            lines.append(f"sa[{k}] = {em.ref(outs[k])}; sr[{k}] = {em.ref(outs[k])};")
+        else:
+            lines.append(f"sa[{k}] = {_at(em, buf, off)};")
+    step = []
+    for k in range(nc):
+        if k not in inplace:
+            other = em.ref(pingpong[k]) if k in pingpong else em.ref(outs[k])
+            step.append(f"sr[{k}] = (({T - 1} - n) % 2 == 0) ? (void *){em.ref(outs[k])} : (void *){other};")
+    for j in range(nc, nc + body.n_x):
+        kind = ops[j][0]
+        size = math.prod(body.params[j].shape)
+        if kind == "ptr":
+            step.append(f"sa[{j}] = {_at(em, ops[j][1], ops[j][2])} + t * {size};")
+        elif kind == "hist":
+            step.append(f"sa[{j}] = {em.ref(pair['tape_hist'][ops[j][1]])} + (s - q[1] + {ops[j][2]}) * {size};")
+        else:
+            step.append(f"sa[{j}] = {em.ref(pair['tape_res'][ops[j][1]])} + (s - q[1]) * {size};")
+    for j in range(nc, len(body.outputs)):
+        step.append(f"sr[{j}] = {em.ref(outs[j])} + t * {math.prod(body.outputs[j].shape)};")
+    step.append(f"if ((code = {fn}(sa, sr, bw)) != 0) return code;")
+    step += [f"sa[{k}] = sr[{k}];" for k in range(nc) if k not in inplace] + ["++n;"]
+    t_expr = f"{T - 1} - s" if pair["node"].params["reverse"] else "s"
+    reverse = ["for (long s = q[2] - 1; s >= q[1]; --s) {", f"    const long t = {t_expr};", "    (void)t;"] + \
+        _indent(step, 1) + ["}"]
+    plan = pair["plan"]
+    lines += _plan_loop(em, pair, ins.extra["advance"], None, plan.actions[plan.split:], reverse)
+    return ["{", "    int code;"] + _indent(lines, 1) + ["}"]
+
+
+def _advance_setup(em, pair, initial):
+    """Declarations for running forward steps: argument arrays, the current carries (the
+    scan's initial carries in the forward loop), the loop-invariant operands."""
+    body = pair["node"].params["body"]
+    nc = body.n_carry
+    lines = [f"const void *fa[{len(body.params)}];", f"void *fr[{len(body.outputs)}];"]
+    for k in range(nc):
+        ctype = em_ctype(body.outputs[k])
+        buf, off = pair["operands"][k]
+        start = f"(const {ctype} *){_at(em, buf, off)}" if initial else "0"
+        lines.append(f"const {ctype} *cur{k} = {start};")
+    for j in range(nc + body.n_x, len(body.params)):
+        buf, off = pair["operands"][j]
+        lines.append(f"fa[{j}] = {_at(em, buf, off)};")
+    return lines
+
+
+def em_ctype(node):
+    from .. import dtypes
+    return dtypes.ctype(node.dtype)
+
+
+def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines):
+    """The plan's action table and the loop interpreting it: store and restore snapshots,
+    advance (recording the tape on taped steps), reverse (`reverse_lines`)."""
+    node = pair["node"]
+    body, T = node.params["body"], node.params["length"]
+    nc, nx = body.n_carry, body.n_x
+    fn = body_function(em, pair["sub"])
+    fwork, carries, junk = scratch[0], scratch[1:1 + 2 * nc], list(scratch[1 + 2 * nc:])
+    kinds = {"store": 0, "restore": 1, "advance": 2, "reverse": 3}
+    rows = [(kinds[a[0]],) + tuple(a[1:]) + (0,) * (4 - len(a)) for a in actions]
+    carry_bytes = [math.prod(body.outputs[k].shape) * body.outputs[k].dtype.itemsize for k in range(nc)]
+    offsets = [sum(carry_bytes[:k]) for k in range(nc)]
+    total = sum(carry_bytes)
+    snap = em.ref(pair["snap"])
+    lines = [f"static const long plan[{len(rows)}][4] = {{" + ", ".join(
+        "{" + ", ".join(map(str, r)) + "}" for r in rows) + "};",
+        f"void *fw = (void *){em.ref(fwork)};", "(void)fw;"]
+    for k in range(nc):
+        ctype = carries[2 * k].ctype
+        lines.append(f"{ctype} *A{k} = {em.ref(carries[2 * k])}, *B{k} = {em.ref(carries[2 * k + 1])};")
+    step = []
+    for k in range(nc):
+        size = math.prod(body.outputs[k].shape)
+        h = em.ref(pair["tape_hist"][k])
+        step += ["if (taped) {",
+                 f"    if (s == q[3]) memcpy({h}, cur{k}, {carry_bytes[k]});",
+                 f"    fa[{k}] = {h} + (s - q[3]) * {size}; fr[{k}] = {h} + (s - q[3] + 1) * {size};",
+                 "} else {",
+                 f"    fa[{k}] = cur{k}; fr[{k}] = (cur{k} == A{k}) ? B{k} : A{k};",
+                 "}"]
+    for j in range(nx):
+        buf, off = pair["operands"][nc + j]
+        step.append(f"fa[{nc + j}] = {_at(em, buf, off)} + t * {math.prod(body.params[nc + j].shape)};")
+    residuals = pair["residuals"]
+    for j in range(nc, len(body.outputs)):
+        size = math.prod(body.outputs[j].shape)
+        if j in residuals:
+            tape = em.ref(pair["tape_res"][residuals.index(j)])
+            step.append(f"fr[{j}] = taped ? (void *)({tape} + (s - q[3]) * {size}) : (void *){em.ref(junk.pop(0))};")
+        elif user_outs is not None:
+            step.append(f"fr[{j}] = {em.ref(user_outs[j])} + t * {size};")
+        else:
+            step.append(f"fr[{j}] = {em.ref(junk.pop(0))};")
+    step.append(f"if ((code = {fn}(fa, fr, fw)) != 0) return code;")
+    step += [f"cur{k} = fr[{k}];" for k in range(nc)]
+    t_expr = f"{T - 1} - s" if node.params["reverse"] else "s"
+    advance = ["for (long s = q[1]; s < q[2]; ++s) {", f"    const long t = {t_expr};",
+               "    const int taped = q[3] >= 0 && s >= q[3];", "    (void)t; (void)taped;"] + \
+        _indent(step, 1) + ["}"]
+    loop = [f"for (int a = 0; a < {len(rows)}; ++a) {{", "    const long *q = plan[a];",
+            "    if (q[0] == 0) {"] + _indent([f"memcpy({snap} + q[1] * {total} + {offsets[k]}, cur{k}, "
+                                            f"{carry_bytes[k]});" for k in range(nc)], 2) + \
+        ["    } else if (q[0] == 1) {"] + \
+        _indent([f"cur{k} = (const void *)({snap} + q[1] * {total} + {offsets[k]});" for k in range(nc)], 2) + \
+        ["    } else if (q[0] == 2) {"] + _indent(advance, 2) + ["    } else {"] + \
+        _indent(reverse_lines or ["(void)q;"], 2) + ["    }", "}"]
+    return lines + loop
 
 
 def _prefix(sub):

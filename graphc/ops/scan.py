@@ -29,7 +29,8 @@ class ScanBody:
     """The step of a scan as a closed graph: `params` are placeholder variables (carries,
     then slices of xs, then loop-invariant operands), `outputs` the new carries then the
     per-step outputs. Equal (and hashed) by structure, so equal loops intern to one node.
-    `base` is the digest of the body this one extends with residual outputs (VJPs)."""
+    `base` is (digest, output count) of the body this one extends with residual outputs
+    (the forward scan of a VJP)."""
 
     __slots__ = ("params", "outputs", "n_carry", "n_x", "base", "digest", "_order")
 
@@ -292,7 +293,7 @@ def _scan_jvp(tangents, out, *inputs, body, length, reverse, history):
     return tuple(result)
 
 
-def _scan_vjp(g, out, *inputs, body, length, reverse, history):
+def _scan_vjp(g, out, *inputs, body, length, reverse, history, wanted=None):
     """The cotangents of every operand: a scan running the other way over the residuals,
     which a forward scan extending this one (same body, more outputs) stacks."""
     from ..ad.common import depends_on
@@ -303,8 +304,9 @@ def _scan_vjp(g, out, *inputs, body, length, reverse, history):
     ny = len(O) - nc
     g = list(g) + [None] * (len(out) - len(g))
     fc = [k for k in range(nc) if _is_float(P[k])]
-    fk = [k for k in range(nc + nx, len(P)) if _is_float(P[k])]
-    fx = [k for k in range(nc, nc + nx) if _is_float(P[k])]
+    wanted = wanted or [True] * len(P)
+    fk = [k for k in range(nc + nx, len(P)) if _is_float(P[k]) and wanted[k]]
+    fx = [k for k in range(nc, nc + nx) if _is_float(P[k]) and wanted[k]]
     gy = [j for j in range(nc, len(O)) if g[j] is not None and _is_float(O[j])]
     gh = [k for k in fc if history and g[nc + ny + k] is not None]
     ct_carry = {k: var(f"ct_carry{k}", O[k].shape, O[k].dtype) for k in fc}
@@ -362,7 +364,7 @@ def _scan_vjp(g, out, *inputs, body, length, reverse, history):
     residuals = sorted(stored.values(), key=lambda n: n.id)
     need_hist = bool(need_in or need_out or gh)
     fwd_history = history or need_hist
-    fwd_body = ScanBody(P, list(O) + residuals, nc, nx, base=body.digest) if residuals or fwd_history != history \
+    fwd_body = ScanBody(P, list(O) + residuals, nc, nx, base=(body.digest, len(O))) if residuals or fwd_history != history \
         else body
     fwd = scan_p.bind(*inputs, body=fwd_body, length=length, reverse=reverse, history=fwd_history) \
         if fwd_body is not body or fwd_history != history else out[0].inputs[0]
@@ -479,7 +481,7 @@ def merge_scans(outputs) -> list:
     extended = {}
     for b in scans:
         if b.attrs and b.params["body"].base is not None:
-            key = (b.params["body"].base, tuple(i.id for i in b.inputs), b.params["reverse"])
+            key = (b.params["body"].base[0], tuple(i.id for i in b.inputs), b.params["reverse"])
             extended.setdefault(key, b)
     mapping = {}
     for a in scans:

@@ -1,0 +1,112 @@
+"""Checkpoint plans for a scan and its reverse: which carries to keep, what to recompute.
+
+A scan of T steps differentiated in reverse mode needs, for step s, the values its
+adjoint reads (its *tape*: residuals and carries). Storing every step's tape ("none")
+costs T tapes. A plan keeps instead a few carries (*snapshots*) and a tape of k steps,
+recomputing the rest from the snapshots: Griewank and Walther's binomial checkpointing
+over *segments* of k steps, each reversed from its tape.
+
+Actions, in the scan's processing order s = 0 … T-1:
+    ("store", slot)              copy the current carry into snapshot `slot`
+    ("restore", slot)            continue from snapshot `slot`
+    ("advance", s0, s1, tape)    run steps s0 … s1-1; steps s >= tape (if tape >= 0) are
+                                 recorded on the tape at s - tape
+    ("reverse", s0, s1)          the reverse steps s1-1 … s0, reading the tape
+The forward loop runs the actions before the first "reverse" (it reaches T, so the scan's
+results are ready), the reverse loop the rest.
+
+Strategies: "sqrt" (Chen et al. 2016): segments of ⌈√T⌉ steps, a snapshot at each; the
+last segment's tape is recorded by the forward loop. "revolve": single-step segments and
+s snapshots, the binomial schedule (`schedule.revolve`); its step count, counting only
+advances outside the taped steps, is p(l, s). "auto": the segment length and snapshot
+count of least recomputation whose memory fits a budget.
+"""
+import math
+from dataclasses import dataclass
+
+from . import revolve
+
+
+@dataclass
+class ScanPlan:
+    strategy: str
+    length: int            # T
+    segment: int           # k: steps per taped segment
+    slots: int             # snapshots kept at once
+    actions: list
+    split: int             # actions[:split] run in the forward loop
+    steps: int             # forward step evaluations in total (T of them are the first sweep)
+
+    @property
+    def recomputed(self):
+        return self.steps - self.length
+
+    def memory(self, carry_bytes, tape_bytes):
+        """Bytes of the snapshots and the tape (carry_bytes per state, tape_bytes per step)."""
+        return self.slots * carry_bytes + self.segment * tape_bytes + (self.segment + 1) * carry_bytes
+
+
+def segmented(T, k, s, strategy):
+    """Binomial checkpointing over ⌈T/k⌉ segments of k steps with s snapshots."""
+    l = -(-T // k)
+    s = max(1, min(s, l))
+    bounds = [min(i * k, T) for i in range(l + 1)]
+    actions, slot_of, free, pos = [], {}, [], 0
+    used = 0
+    for action, value in revolve.schedule(l, s):
+        if action == "store":
+            slot = free.pop() if free else used
+            used = max(used, slot + 1)
+            slot_of[value] = slot
+            actions.append(("store", slot))
+        elif action == "restore":
+            actions.append(("restore", slot_of[value]))
+            pos = value
+        elif action == "free":
+            free.append(slot_of.pop(value))
+        elif action == "advance":
+            actions.append(("advance", bounds[pos], bounds[pos + value], -1))
+            pos += value
+        else:
+            s0, s1 = bounds[value], bounds[value + 1]
+            actions += [("advance", s0, s1, s0), ("reverse", s0, s1)]
+    split = next(i for i, a in enumerate(actions) if a[0] == "reverse")
+    steps = sum(a[2] - a[1] for a in actions if a[0] == "advance")
+    return ScanPlan(strategy, T, k, used, actions, split, steps)
+
+
+def sqrt_plan(T):
+    k = math.isqrt(T - 1) + 1 if T > 1 else 1           # ⌈√T⌉
+    return segmented(T, k, -(-T // k), "sqrt")
+
+
+def revolve_plan(T, snapshots):
+    return segmented(T, 1, snapshots, "revolve")
+
+
+def auto_plan(T, carry_bytes, tape_bytes, budget):
+    """The plan of least recomputation whose snapshots and tape fit in `budget` bytes, or None."""
+    best = None
+    for k in _segment_lengths(T):
+        l = -(-T // k)
+        room = budget - k * tape_bytes - (k + 1) * carry_bytes
+        s = min(l, room // max(carry_bytes, 1))
+        if s < 1:
+            continue
+        cost = revolve.forward_steps(l, s) * k + T
+        if best is None or cost < best[0] or cost == best[0] and (k, s) < best[1:]:
+            best = (cost, k, s)
+    if best is None:
+        return None
+    return segmented(T, best[1], best[2], "auto")
+
+
+def _segment_lengths(T):
+    """Segment lengths worth trying: every k giving a distinct segment count."""
+    ks = set()
+    k = 1
+    while k <= T:
+        ks.add(k)
+        l = -(-T // k)
+        k = max(k + 1, -(-T // max(l - 1, 1)) if l > 1 else T + 1)
+    return sorted(ks)

@@ -8,10 +8,15 @@ memory planner then measures the real peak of the whole program, which is what
 import math
 from dataclasses import dataclass, field
 
+from . import rematerialize
+from .ad.reverse import is_backward
 from .errors import MemoryBudgetError
 from .lower import lower
-from .schedule import scan_plan
+from .schedule import remat, scan_plan
 from .schedule.memory import assign_buffers
+
+
+EXACT_LIMIT = 40        # instructions up to which "auto" also solves the exact MILP
 
 
 @dataclass
@@ -53,27 +58,77 @@ def plan_program(inputs, outputs, strategy, budget):
     `budget` (bytes) when one is given; MemoryBudgetError names the least budget met."""
     baseline = lower(inputs, outputs)
     base_peak = assign_buffers(baseline)
-    if strategy == "none" and budget is None:
-        return baseline, Plan("none", base_peak, base_peak)
     if strategy == "none":
-        if base_peak > budget:
+        if budget is not None and base_peak > budget:
             raise MemoryBudgetError(f"compile: checkpoint='none' needs {base_peak} bytes, more than "
                                     f"memory_budget={budget}; use checkpoint='auto'")
         return baseline, Plan("none", base_peak, base_peak, budget)
     if strategy == "sqrt":
-        program, loops = _lower_with(inputs, outputs, lambda T, cb, tb: scan_plan.sqrt_plan(T))
+        plan_for = lambda T, cb, tb: scan_plan.sqrt_plan(T)            # noqa: E731
     elif strategy == "revolve":
-        program, loops = _lower_with(inputs, outputs, lambda T, cb, tb: scan_plan.revolve_plan(
-            T, _revolve_snapshots(T, cb, tb, budget)))
+        plan_for = lambda T, cb, tb: scan_plan.revolve_plan(           # noqa: E731
+            T, _revolve_snapshots(T, cb, tb, budget))
     else:
-        program, loops = _auto(inputs, outputs, budget if budget is not None else base_peak, base_peak)
+        _, loops = _auto(inputs, outputs, budget if budget is not None else base_peak)
+        plan_for = _replay(loops)
+    program, loops = _lower_with(inputs, outputs, plan_for)
+    seq = _flat_schedule(program, strategy, budget, lambda: _lower_with(inputs, outputs, _replay(loops))[0])
+    counts, flops = {}, 0
+    if seq is not None:
+        counts, flops = rematerialize.recomputed(program, seq)
+        program = rematerialize.apply(program, seq)
     peak = program.arena_bytes
     if budget is not None and peak > budget:
-        least, _ = _lower_with(inputs, outputs, lambda T, cb, tb: scan_plan.revolve_plan(T, 1))
-        floor = min(least.arena_bytes, peak)
         raise MemoryBudgetError(f"compile: no {strategy!r} schedule fits memory_budget={budget} bytes; "
-                                f"the least this graph can run in is {floor} bytes")
-    return program, _describe(strategy, program, loops, base_peak, budget)
+                                f"the least this graph can run in is {_least(inputs, outputs)} bytes")
+    return program, _describe(strategy, program, loops, base_peak, budget, counts, flops)
+
+
+def _replay(loops):
+    """A plan_for giving the plans `loops`, in order (lowering is deterministic)."""
+    plans = iter(loops)
+    return lambda T, cb, tb: next(plans)
+
+
+def _flat_schedule(program, strategy, budget, fresh):
+    """The instruction sequence with recomputations for the straight-line part of
+    `program`, or None to keep it as it is."""
+    dag = rematerialize.program_dag(program)
+    forward = rematerialize.forward_flags(program, is_backward)
+    order = rematerialize.memory_order(dag)
+    if strategy in ("sqrt", "revolve"):
+        keep = (rematerialize.sqrt_keep if strategy == "sqrt" else rematerialize.revolve_keep)(dag, forward)
+        seq = rematerialize.keep_schedule(dag, forward, keep, order)
+        trial = rematerialize.apply(fresh(), seq)
+        return seq if trial.arena_bytes < program.arena_bytes else order
+    in_order = rematerialize.apply(fresh(), order)
+    if budget is None or in_order.arena_bytes <= budget:
+        return order
+    sorted_dag = rematerialize.permuted(dag, order)
+    target = budget
+    for _ in range(8):
+        found = remat.solve(sorted_dag, target, exact_limit=EXACT_LIMIT)
+        if found is None:
+            return None
+        seq = [order[i] for i in found]
+        trial = rematerialize.apply(fresh(), seq)
+        if trial.arena_bytes <= budget:
+            return seq
+        target -= trial.arena_bytes - budget
+    return None
+
+
+def _least(inputs, outputs):
+    """The smallest peak found: the least-memory loop plans and the heuristic's floor."""
+    program, _ = _lower_with(inputs, outputs, lambda T, cb, tb: scan_plan.revolve_plan(T, 1))
+    dag = rematerialize.program_dag(program)
+    order = rematerialize.memory_order(dag)
+    sorted_dag = rematerialize.permuted(dag, order)
+    floor = remat.min_peak(sorted_dag)
+    found = remat.heuristic(sorted_dag, floor)
+    if found is None:
+        return program.arena_bytes
+    return min(program.arena_bytes, rematerialize.apply(program, [order[i] for i in found]).arena_bytes)
 
 
 def _lower_with(inputs, outputs, plan_for):
@@ -95,7 +150,7 @@ def _revolve_snapshots(T, carry_bytes, tape_bytes, budget):
     return max(1, min(T, (budget - tape_bytes - 2 * carry_bytes) // max(carry_bytes, 1)))
 
 
-def _auto(inputs, outputs, budget, base_peak):
+def _auto(inputs, outputs, budget):
     """Each loop's plan gets the budget the rest of the program leaves it; the real peak,
     measured, corrects the estimate until it fits."""
     room = budget
@@ -126,12 +181,11 @@ def _steps(loops):
     return sum(p.steps for p in loops)
 
 
-def _describe(strategy, program, loops, base_peak, budget):
-    extra = 0
+def _describe(strategy, program, loops, base_peak, budget, counts, flops):
+    from .cost import graph_flops
+    kept = 0
     for ins in program.instrs:
         if ins.kind == "scan_forward":
             p = ins.extra["pair"]["plan"]
-            body = ins.node.params["body"]
-            from .cost import graph_flops
-            extra += p.recomputed * graph_flops(body.order)
-    return Plan(strategy, program.arena_bytes, base_peak, budget, loops, extra_flops=extra)
+            flops += p.recomputed * graph_flops(ins.node.params["body"].order)
+    return Plan(strategy, program.arena_bytes, base_peak, budget, loops, counts, flops, kept)

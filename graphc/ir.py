@@ -72,6 +72,11 @@ class Tensor:
         raise TypeError("graphc tensors cannot be pickled on their own; pickle a compiled function")
 
 
+def next_id() -> int:
+    """A fresh serial number: every node created after this call has a larger id."""
+    return next(_serial)
+
+
 def make_node(op, inputs, attrs, shape, dtype, name=None) -> Tensor:
     """The interned node for `op(inputs; attrs)`; `name` only labels a new leaf."""
     if op.interned:

@@ -18,6 +18,7 @@ import numpy as np
 from . import dtypes
 from .ir import toposort
 from .cost import element_cost
+from .ops.core import scalar_value
 from .ops.shape import unit_reshape_map
 
 CALLS = {"matmul", "solve", "inv", "det", "slogdet", "cholesky", "svd", "eigh", "scan"}
@@ -203,6 +204,9 @@ def _decide(order, out_ids, users, stored_source, recompute):
         # operands that calls need contiguous in memory
         if name in CALLS:
             for k, x in enumerate(n.inputs):
+                if name == "scan" and k < n.params["body"].n_carry and scalar_value(x) is not None and \
+                        k in accumulators(n.params["body"]):
+                    continue                        # an accumulator starting at a constant: filled
                 if name == "scan" and leading_window(x) is not None:
                     demanded.add(x.inputs[0].id)    # a pointer into the stored stack
                 elif name in ("matmul", "solve") and k == 0 and is_swap_last_two(x) or \
@@ -486,7 +490,7 @@ def _lower_scan(node, storage, instrs, new_buffer, result_direct, names):
             if k not in inplace and T > 1:
                 pingpong[k] = new_buffer("carry", node.shape[k], node.dtype[k], "arena")
                 scratch.append(pingpong[k])
-    instrs.append(Instr("scan", node, outs, reads=[b for b, _ in operands], scratch=scratch,
+    instrs.append(Instr("scan", node, outs, reads=[b for b, _ in operands if b is not None], scratch=scratch,
                         extra={"operands": operands, "body": sub, "inplace": inplace,
                                "pingpong": pingpong}))
 
@@ -496,7 +500,9 @@ def scan_operands(node, storage):
     operands = []
     for x in node.inputs:
         window = leading_window(x)
-        if window is not None and x.id not in storage:
+        if x.id not in storage and scalar_value(x) is not None:
+            operands.append((None, scalar_value(x)))        # filled, not read
+        elif window is not None and x.id not in storage:
             operands.append((storage[x.inputs[0].id], window))
         else:
             operands.append((storage[x.id], 0))

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from .ir import users
+from .ops.core import scalar_value
 
 
 def stack_results(node):
@@ -86,7 +87,7 @@ def lower_pair_forward(node, reverse_node, storage, instrs, new_buffer, result_d
                           tape_res=tape_res, residuals=residuals, hist=hist, node=node)
     scratch = _advance_scratch(node, sub, new_buffer, user_ys=False)
     instrs.append(Instr("scan_forward", node, [b for b in outs if b is not None] + [snap] + tape_hist + tape_res,
-                        reads=[b for b, _ in operands], scratch=scratch,
+                        reads=[b for b, _ in operands if b is not None], scratch=scratch,
                         extra={"pair": state[node.id], "outs": outs, "advance": scratch}))
 
 
@@ -101,6 +102,9 @@ def lower_pair_reverse(node, forward, storage, instrs, new_buffer, result_direct
     a_in = 1 if forward.params["reverse"] else 0
     operands = []
     for x in node.inputs:
+        if x.id not in storage and scalar_value(x) is not None:
+            operands.append(("fill", None, scalar_value(x)))
+            continue
         source, start = x, None
         if leading_window(x) is not None and x.id not in storage:
             source, start = x.inputs[0], x.params["start"][0]
@@ -129,7 +133,7 @@ def lower_pair_reverse(node, forward, storage, instrs, new_buffer, result_direct
             pingpong[k] = new_buffer("carry", node.shape[k], node.dtype[k], "arena")
             scratch.append(pingpong[k])
     advance = _advance_scratch(forward, pair["sub"], new_buffer, user_ys=True)
-    reads = [o[1] for o in operands if o[0] == "ptr"] + [b for b, _ in pair["operands"]] + \
+    reads = [o[1] for o in operands if o[0] == "ptr"] + [b for b, _ in pair["operands"] if b is not None] + \
         [pair["snap"]] + pair["tape_hist"] + pair["tape_res"]
     instrs.append(Instr("scan_reverse", node, outs, reads=reads, scratch=scratch + advance,
                         extra={"pair": pair, "operands": operands, "body": sub, "inplace": inplace,

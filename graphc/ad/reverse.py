@@ -5,7 +5,7 @@ of a node, and a cotangent of a broadcast operand is summed back to the operand'
 (unbroadcast). Zero cotangents are `None` and never become arrays.
 """
 from .. import dtypes
-from ..ir import toposort
+from ..ir import next_id, toposort
 from ..ops.core import cast
 from ..ops.reduce import reduce_sum_p
 from ..ops.shape import reshape
@@ -18,6 +18,22 @@ def pull_cotangents(seeds: dict, outputs, wrt) -> dict:
     `seeds` maps an output node id to its cotangent. For an intermediate node of `wrt`
     the result is its adjoint: the total derivative through everything downstream of it.
     """
+    first = next_id()
+    try:
+        return _pull(seeds, outputs, wrt)
+    finally:
+        BACKWARD_RANGES.append((first, next_id()))
+
+
+BACKWARD_RANGES = []     # (first, last) node ids created by each pull: the reverse passes
+
+
+def is_backward(node_id) -> bool:
+    """Whether the node was created by a reverse-mode pull (a checkpointing hint)."""
+    return any(a < node_id < b for a, b in BACKWARD_RANGES)
+
+
+def _pull(seeds, outputs, wrt):
     order = toposort(outputs)
     live = depends_on(order, wrt)
     keep = {w.id for w in wrt}

@@ -33,6 +33,7 @@ class Emitter(CallEmitter):
         self.declarations = {}       # file-scope tables and constants, by name (loop bodies add theirs)
         self.functions = []          # static functions (loop bodies) placed before the entry point
         self.emitted = set()         # names of the functions in `functions`
+        self.rebind = {}             # buffers of the instruction being emitted that a recomputation replaced
         self.refs = {}
         for b in program.buffers:
             self.refs[b.name] = {"input": b.name, "output": b.name, "const": b.name,
@@ -41,6 +42,7 @@ class Emitter(CallEmitter):
     def body(self, **options):
         b = Body(self.program, self.refs, **options)
         b.need = self.need
+        b.rebind = self.rebind
         return b
 
     def need(self, helper, dtype):
@@ -290,6 +292,7 @@ class Emitter(CallEmitter):
                 body_parts.append([])
                 instr_parts.append([])
             instr_parts[-1].append(ins)
+            self.rebind = ins.extra.get("rebind", {})
             body_parts[-1] += self.comment(ins)
             body_parts[-1] += getattr(self, "emit_" + ins.kind)(ins)
         from ..ir import toposort

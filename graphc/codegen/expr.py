@@ -56,8 +56,10 @@ class Body:
         self.count = 0
         self.uses_index = False
         self.need = lambda helper, dtype: None  # set by the Emitter: records csrc routines used
+        self.rebind = {}                        # set by the Emitter: original buffer id -> copy
 
     def read(self, buf, shape, index):
+        buf = self.rebind.get(id(buf), buf)      # a recomputed value lives in its copy
         if buf.kind == "local":
             return buf.name
         off = offset(index, shape)

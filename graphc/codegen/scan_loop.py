@@ -31,7 +31,7 @@ def emit_scan(em, ins):
             lines.append(f"memcpy({em.ref(hist[k])} + {start * size}, {_at(em, buf, off)}, "
                          f"sizeof({ctype}) * {size});")
         elif k in inplace:
-            lines.append(f"memcpy({em.ref(outs[k])}, {_at(em, buf, off)}, sizeof({ctype}) * {size});")
+            lines.append(_init(em, outs[k], buf, off, size))
             lines.append(f"sa[{k}] = {em.ref(outs[k])}; sr[{k}] = {em.ref(outs[k])};")
         else:
             lines.append(f"sa[{k}] = {_at(em, buf, off)};")
@@ -104,9 +104,9 @@ def emit_reverse_pair(em, ins):
         lines.append(f"sa[{j}] = {_at(em, ops[j][1], ops[j][2])};")
     for k in range(nc):
         buf, off = ops[k][1], ops[k][2]
-        size, ctype = math.prod(node.shape[k]), outs[k].ctype
+        size = math.prod(node.shape[k])
         if k in inplace:
-            lines.append(f"memcpy({em.ref(outs[k])}, {_at(em, buf, off)}, sizeof({ctype}) * {size});")
+            lines.append(_init(em, outs[k], buf, off, size))
             lines.append(f"sa[{k}] = {em.ref(outs[k])}; sr[{k}] = {em.ref(outs[k])};")
         else:
             lines.append(f"sa[{k}] = {_at(em, buf, off)};")
@@ -215,6 +215,16 @@ def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines):
         ["    } else if (q[0] == 2) {"] + _indent(advance, 2) + ["    } else {"] + \
         _indent(reverse_lines or ["(void)q;"], 2) + ["    }", "}"]
     return lines + loop
+
+
+def _init(em, out, buf, value, size):
+    """An accumulator's initial value: copied from its operand, or filled (`buf` None)."""
+    if buf is not None:
+        return f"memcpy({em.ref(out)}, {_at(em, buf, value)}, sizeof({out.ctype}) * {size});"
+    if value == 0:
+        return f"memset({em.ref(out)}, 0, sizeof({out.ctype}) * {size});"
+    from .expr import literal
+    return f"for (long i = 0; i < {size}; ++i) {em.ref(out)}[i] = {literal(value, out.dtype)};"
 
 
 def _prefix(sub):

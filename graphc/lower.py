@@ -28,6 +28,7 @@ VIEWS = {"broadcast_to", "transpose", "slice", "rev", "take"}
 LU_USERS = {"solve", "inv", "det", "slogdet"}
 CHEAP_RECOMPUTE = 8         # per-element cost below which a shared value is recomputed, not stored
 LARGE_PROGRAM = 300         # materialized values beyond which scalars go to the arena
+ADD_CHAIN = 8               # partial sums of longer chains of additions are stored
 
 
 @dataclass(eq=False)
@@ -143,7 +144,22 @@ def decide_materialization(order, outputs) -> set:
     # Costs assume unstored operands are recomputed; a second round, knowing what the
     # first stored, recomputes what has become cheap (a product read from a stored value).
     mat = _decide(order, out_ids, users, stored_source, _recompute_costs(order, stored_source, set()))
-    return _decide(order, out_ids, users, stored_source, _recompute_costs(order, stored_source, mat))
+    mat = _decide(order, out_ids, users, stored_source, _recompute_costs(order, stored_source, mat))
+    return _split_sum_chains(order, mat)
+
+
+def _split_sum_chains(order, mat):
+    """Store every ADD_CHAIN-th partial sum of a long chain of additions (a gradient summed
+    over many uses): one fused loop over the whole chain would keep every term alive to
+    the end; partial sums let each term die early, and the chain's arithmetic is unchanged."""
+    depth = {}
+    for n in order:
+        if n.op.name in ("add", "sub") and n.id not in mat and n.size > 1:
+            depth[n.id] = 1 + max((depth.get(i.id, 0) for i in n.inputs), default=0)
+            if depth[n.id] >= ADD_CHAIN:
+                mat.add(n.id)
+                depth[n.id] = 0
+    return mat
 
 
 def _recompute_costs(order, stored_source, stored):

@@ -21,7 +21,7 @@ from .cost import element_cost
 from .ops.core import scalar_value
 from .ops.shape import unit_reshape_map
 
-CALLS = {"matmul", "solve", "inv", "det", "slogdet", "cholesky", "svd", "eigh", "scan"}
+CALLS = {"matmul", "matmul_add", "solve", "inv", "det", "slogdet", "cholesky", "svd", "eigh", "scan"}
 REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
 SCATTERS = {"pad", "concatenate"}
 VIEWS = {"broadcast_to", "transpose", "slice", "rev", "take"}
@@ -226,7 +226,8 @@ def _decide(order, out_ids, users, stored_source, recompute):
                 if name == "scan" and leading_window(x) is not None:
                     demanded.add(x.inputs[0].id)    # a pointer into the stored stack
                 elif name in ("matmul", "solve") and k == 0 and is_swap_last_two(x) or \
-                        name == "matmul" and k == 1 and is_swap_last_two(x):
+                        name == "matmul" and k == 1 and is_swap_last_two(x) or \
+                        name == "matmul_add" and k > 0 and is_swap_last_two(x):
                     demanded.add(x.inputs[0].id)    # passed as a transposed operand
                 elif name in LU_USERS and k == 0 and is_swap_last_two(x):
                     demanded.add(x.inputs[0].id)
@@ -445,6 +446,10 @@ def _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct,
         (a, ta), (b, tb) = operand(node.inputs[0]), operand(node.inputs[1])
         extra.update(ta=ta, tb=tb)
         reads = [a, b]
+    elif name == "matmul_add":
+        (a, ta), (b, tb) = operand(node.inputs[1]), operand(node.inputs[2])
+        extra.update(ta=ta, tb=tb)
+        reads = [operand(node.inputs[0])[0], a, b]
     elif name in LU_USERS:
         a_node = node.inputs[0]
         trans = False
@@ -495,8 +500,8 @@ def _lower_scan(node, storage, instrs, new_buffer, result_direct, names):
     outs = [result_direct.get((node.id, k)) or new_buffer("r", shape, dtype, "arena")
             for k, (shape, dtype) in enumerate(zip(node.shape, node.dtype))]
     storage[node.id] = outs
-    sub = lower(list(body.params), list(body.outputs), prefix=names("k") + "_")
     inplace = accumulators(body)
+    sub = lower(list(body.params), accumulating(body, inplace), prefix=names("k") + "_")
     sub.inplace = inplace
     assign_buffers(sub)
     scratch = [new_buffer("work", (max(sub.arena_bytes, 1),), np.uint8, "arena", ctype="unsigned char")]
@@ -523,6 +528,20 @@ def scan_operands(node, storage):
         else:
             operands.append((storage[x.id], 0))
     return operands
+
+
+def accumulating(body, inplace) -> list:
+    """The body's outputs with each in-place accumulator's `acc + a @ b` as one GEMM adding
+    into the accumulator (`ops.accumulate`)."""
+    from .ops.accumulate import fused_update
+    outputs = list(body.outputs)
+    for k in inplace:
+        acc = body.params[k]
+        update = next(i for i in outputs[k].inputs if i is not acc)
+        fused = fused_update(acc, update)
+        if fused is not None:
+            outputs[k] = fused
+    return outputs
 
 
 def accumulators(body) -> set:

@@ -92,7 +92,7 @@ def lower_pair_forward(node, reverse_node, storage, instrs, new_buffer, result_d
 
 
 def lower_pair_reverse(node, forward, storage, instrs, new_buffer, result_direct, names, state):
-    from .lower import Instr, accumulators, leading_window, lower
+    from .lower import Instr, accumulating, accumulators, leading_window, lower
     from .schedule.memory import assign_buffers
     pair = state[forward.id]
     p = node.params
@@ -122,8 +122,8 @@ def lower_pair_reverse(node, forward, storage, instrs, new_buffer, result_direct
     outs = [result_direct.get((node.id, k)) or new_buffer("r", shape, dtype, "arena")
             for k, (shape, dtype) in enumerate(zip(node.shape, node.dtype))]
     storage[node.id] = outs
-    sub = lower(list(body.params), list(body.outputs), prefix=names("k") + "_")
     inplace = accumulators(body)
+    sub = lower(list(body.params), accumulating(body, inplace), prefix=names("k") + "_")
     sub.inplace = inplace
     assign_buffers(sub)
     scratch = [new_buffer("work", (max(sub.arena_bytes, 1),), np.uint8, "arena", ctype="unsigned char")]

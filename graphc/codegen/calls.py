@@ -58,6 +58,20 @@ class CallEmitter:
                 f"{self.ref(out)} + ({oc.c()}) * {m * n}, {n});")
         return _block(opens, closes, [call])
 
+    def call_matmul_add(self, ins):
+        """out = c + op(a) op(b): c copied into out unless out is c's storage (an accumulator
+        updated in place), then one GEMM with beta = 1."""
+        node, out = ins.node, ins.outs[0]
+        c, a, b = ins.reads
+        m, n = node.shape
+        k = node.inputs[1].shape[-1]
+        ta, tb = ins.extra["ta"], ins.extra["tb"]
+        self.need("gemm_blas" if self.blas else "gemm", node.dtype)
+        return [f"if ((const void *){self.ref(out)} != (const void *){self.ref(c)}) "
+                f"memcpy({self.ref(out)}, {self.ref(c)}, sizeof({out.ctype}) * {m * n});",
+                f"gc_gemm{_SFX[node.dtype]}({m}, {n}, {k}, {self.ref(a)}, {m if ta else k}, {int(ta)}, "
+                f"{self.ref(b)}, {k if tb else n}, {int(tb)}, 1, {self.ref(out)}, {n});"]
+
     def _lu_parts(self, ins):
         e = ins.extra
         return e["lu"], e["piv"], e["a_shape"], int(e["trans"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import elementwise as ew, linalg, reduce, shape
+from . import accumulate, elementwise as ew, linalg, reduce, shape
 
 
 @dataclass(frozen=True)
@@ -215,6 +215,8 @@ CASES = [
     OpCase("norm_inf", lambda x: linalg.norm(x, np.inf), lambda x: np.linalg.norm(x, np.inf),
            ("distinct",), ((5,),)),
     OpCase("norm_3", lambda x: linalg.norm(x, 3), lambda x: np.linalg.norm(x, 3), ("nonzero",), ((5,),)),
+    OpCase("matmul_add", lambda c, a, b: accumulate.matmul_add_p.bind(c, a, b), lambda c, a, b: c + a @ b,
+           R * 3, ((3, 4), (3, 2), (2, 4)), differentiable=()),
     OpCase("scan_rnn", _scan_rnn, _np_scan_rnn, ("real", "real", "unit"), ((3,), (5, 3), (3, 3)), tol32=1e-4),
     OpCase("scan_reverse_ys", _scan_reverse_ys, _np_scan_reverse_ys, R * 3, ((2, 2), (4, 2), (2,)),
            tol32=1e-4),

@@ -81,6 +81,9 @@ def transpose(x, axes=None):
         if sorted(perm) != list(range(x.ndim)):
             raise ShapeError(f"transpose: axes {tuple(axes)} are not a permutation of the "
                              f"{x.ndim} axes of a tensor of shape {x.shape}")
+    if x.op is transpose_p:                 # a transpose of a transpose is one (or none)
+        perm = tuple(x.params["perm"][p] for p in perm)
+        x = x.inputs[0]
     if perm == tuple(range(x.ndim)):
         return x
     return transpose_p.bind(x, perm=tuple(int(p) for p in perm))

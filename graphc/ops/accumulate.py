@@ -1,0 +1,45 @@
+"""matmul_add: c + a @ b as one GEMM with beta = 1, for gradient accumulators.
+
+A loop's weight gradient is a sum of one product per step; written as `acc + a @ b` it
+would store the product and add it in a second pass. The code generator turns such an
+update of an accumulator carried in place into this node: the product is added straight
+into the accumulator (BLAS's C = A·B + C). Internal to lowering: never differentiated.
+"""
+import numpy as np
+
+from ..errors import ShapeError
+from .core import Primitive
+
+
+def _infer(c, a, b):
+    if not (a.ndim == b.ndim == c.ndim == 2 and a.shape[1] == b.shape[0] and c.shape == (a.shape[0], b.shape[1])):
+        raise ShapeError(f"matmul_add: shapes {c.shape} + {a.shape} @ {b.shape} do not fit")
+    if not a.dtype == b.dtype == c.dtype:
+        raise TypeError(f"matmul_add: dtypes {c.dtype}, {a.dtype}, {b.dtype} differ")
+    return c.shape, c.dtype
+
+
+matmul_add_p = Primitive("matmul_add", nin=3, infer=_infer, ref=lambda c, a, b: c + np.matmul(a, b),
+                         doc="c + a @ b (2-D), computed in place into c's storage when it dies.")
+
+
+def swap(x):
+    """xᵀ of a matrix, undoing a transpose instead of stacking a second one."""
+    from .shape import transpose
+    if x.op.name == "transpose" and x.params["perm"] == (1, 0):
+        return x.inputs[0]
+    return transpose(x, (1, 0))
+
+
+def fused_update(acc, update):
+    """`acc + update` as matmul_add when `update` is a 2-D product (or its transpose),
+    else None."""
+    y, transposed = update, False
+    if y.op.name == "transpose" and y.params["perm"] == (1, 0):
+        y, transposed = y.inputs[0], True
+    if y.op.name != "matmul" or y.ndim != 2 or any(i.ndim != 2 for i in y.inputs):
+        return None
+    a, b = y.inputs
+    if transposed:
+        a, b = swap(b), swap(a)
+    return matmul_add_p.bind(acc, a, b)

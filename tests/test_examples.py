@@ -53,3 +53,15 @@ def test_the_numpy_program_is_plain_numpy():
     graphc_ns = runpy.run_path(str(EXAMPLES / "numpy_program.py"))
     (wv, Xv, yv), L = gc.trace(graphc_ns["loss"], ((4,), "float64"), ((50, 4), "float64"), ((50,), "float64"))
     assert float(gc.evaluate(L, {wv: w, Xv: X, yv: y})) == pytest.approx(by_numpy, rel=1e-12)
+
+
+def test_checkpointing_example_sweeps_budgets(monkeypatch, capsys):
+    """Short chain: every row is checked bit-identical to checkpoint='none' by the script."""
+    import sys
+    monkeypatch.setattr(sys, "argv", ["checkpointing.py", "60", "8"])
+    monkeypatch.setitem(sys.modules, "matplotlib", None)        # no plot in the tests
+    runpy.run_path(str(EXAMPLES / "checkpointing.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "bit-identical in every row" in out
+    for label in ("none", "sqrt", "revolve", "auto 25%"):
+        assert f"\n{label} " in out

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .harness import THREADS, agree, measure
 
-WORKLOADS = ["w1_seed", "w2_mlp", "w3_mds", "w4_rosenbrock", "w6_jacobian", "w7_compile", "w8_solve",
+WORKLOADS = ["w1_seed", "w2_mlp", "w3_mds", "w4_rosenbrock", "w5_rnn", "w6_jacobian", "w7_compile", "w8_solve",
              "w9_svd"]
 
 
@@ -58,6 +58,11 @@ def main(names):
     for name in names:
         stamp = f"_Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}._"
         (parts / f"{name}.md").write_text("\n".join(run_workload(name) + ["", stamp, ""]))
+    write_results(parts)
+
+
+def write_results(parts):
+    """RESULTS.md from every workload's latest results file and optimizations.md."""
     out = ["# graphc benchmark results", "",
            f"On {platform.machine()}, Python {platform.python_version()}, {THREADS} threads for every "
            "system; medians; each system in its own process. Ratio: graphc's first listed variant "

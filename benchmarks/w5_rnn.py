@@ -1,0 +1,353 @@
+"""W5: RNN chain h ← tanh(W h + x_t), h ∈ R²⁵⁶, T = 1000, loss = Σ h_T², gradient w.r.t. W;
+batch 1 (h a vector) and batch 64 (h ∈ R^{64×256}, rows are batch elements:
+h ← tanh(h @ W.T + x_t)); float64. Output: (L, dL/dW). Time and peak memory per strategy.
+
+Like the other workloads, cases() maps case -> system -> setup(), setup() returns
+(callable, result of one call), and `python -m benchmarks.harness w5_rnn "batch 1" numpy`
+works. This module runs its systems itself (rows(), called by run_all) because it also
+reports memory: each system runs in a process of its own for its result and median time
+(`python -m benchmarks.w5_rnn CASE SYSTEM`, as harness.run_system does) and in another
+for the memory of one call (`... CASE SYSTEM memory`).
+
+Peak memory of one call: the increase of the process's peak RSS during the call — write
+"5" to /proc/self/clear_refs (resets VmHWM to the current RSS), read VmRSS, run one call,
+read VmHWM; report VmHWM − VmRSS before. The call measured is the second (the first
+compiles). So that this is what the call needs rather than what an allocator happens to
+keep from earlier calls, that process fixes glibc's mmap threshold at 64 KiB (mallopt:
+big blocks are unmapped when freed; otherwise PyTorch's blocks move into a heap kept for
+reuse and a call shows almost nothing) and calls malloc_trim(0) before the call; not in
+the timing process, where that setting would slow some systems down. graphc's BoundCall
+allocates its working memory when bound and keeps it, so for graphc the call measured is
+the first call of a second binding (its working memory is touched during that call);
+graphc rows also show f.peak_bytes, the compiler's figure for that working memory.
+
+    python -m benchmarks.run_all w5_rnn          # writes benchmarks/results/w5_rnn.md
+    python -m benchmarks.w5_rnn                  # the same tables, printed only
+    python -m benchmarks.w5_rnn "batch 1" numpy  # one system's time and result, JSON
+    python -m benchmarks.w5_rnn "batch 1" numpy memory     # its memory, JSON
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+TITLE = "W5 RNN chain, T = 1000, h ∈ R²⁵⁶: loss and dL/dW"
+REFERENCE = "numpy"
+RTOL = 1e-8
+T, N = 1000, 256
+SEGMENTS = 40                # "jax segments": 40 segments of 25 steps, each rematerialized
+TORCH_SEGMENT = 32           # "pytorch checkpoint": segments of 32 steps (the last one 8)
+STRATEGIES = ("none", "sqrt", "revolve", "auto")
+TIME_BUDGET = 3.0            # seconds of timed calls per system: 15 repeats of calls up to
+REPEATS = (3, 15)            # 0.2 s, fewer of slower ones (batch 64: ~0.3–1 s), at least 3
+TIMEOUT = 600                # seconds per system process (compilation included)
+
+
+def shape_h(batch):
+    return (N,) if batch == 1 else (batch, N)
+
+
+def data(batch):
+    rng = np.random.default_rng(0)
+    W = rng.standard_normal((N, N)) * (0.5 / np.sqrt(N))
+    h0 = rng.standard_normal(shape_h(batch)) * 0.1
+    xs = rng.standard_normal((T,) + shape_h(batch)) * 0.1
+    return W, h0, xs
+
+
+# ---------------------------------------------------------------------------- systems
+
+def _graphc(batch, strategy):
+    def setup():
+        import graphc as gc
+        Wv, h0v, xsv = data(batch)
+        W = gc.var("W", (N, N))
+        h0 = gc.var("h0", shape_h(batch))
+        xs = gc.var("xs", (T,) + shape_h(batch))
+
+        def step(h, x):
+            return gc.tanh(W @ h + x) if batch == 1 else gc.tanh(h @ W.T + x), None
+        hT, _ = gc.scan(step, h0, xs)
+        L = gc.sum(hT * hT)
+        outputs = [L, gc.grad(L, W)]
+        budget = None
+        if strategy == "auto":      # the budget: what "sqrt" needs
+            budget = gc.compile([W, h0, xs], outputs, checkpoint="sqrt").peak_bytes
+        f = gc.compile([W, h0, xs], outputs, checkpoint=strategy, memory_budget=budget)
+        b = f.bind(Wv, h0v, xsv)
+        result = [np.array(r, copy=True) for r in b()]
+
+        def fn():                   # b itself (a BoundCall) takes no attributes
+            return b()
+        fn.info = {"peak_bytes": int(f.peak_bytes), "budget": budget, "plan": _plan_note(f)}
+
+        def fresh():                # a new binding: its working memory not yet touched
+            return f.bind(Wv, h0v, xsv)
+        fn.fresh = fresh
+        return fn, result
+    return setup
+
+
+def _plan_note(f):
+    """Step evaluations recomputed by the checkpoint plan, as a short note (or '')."""
+    try:
+        loops = f.plan.loops
+        if not loops:
+            return ""
+        p = loops[0]
+        return (f"{p.slots} snapshots, tape of {p.segment} steps, "
+                f"{sum(q.recomputed for q in loops)} steps recomputed")
+    except Exception:       # noqa: BLE001 — the plan is a note, never a failure
+        return ""
+
+
+def _numpy(batch):
+    """By hand: a forward loop storing every h_t, a backward loop. Batch 1 stacks the
+    step gradients and forms dW with one product; batch 64 accumulates g.T @ h_t."""
+    def setup():
+        W, h0, xs = data(batch)
+
+        def fn():
+            hs = np.empty((T + 1,) + h0.shape)
+            hs[0] = h0
+            for t in range(T):
+                hs[t + 1] = np.tanh((W @ hs[t] if batch == 1 else hs[t] @ W.T) + xs[t])
+            hT = hs[T]
+            L = np.sum(hT * hT)
+            g = 2.0 * hT
+            if batch == 1:
+                G = np.empty((T, N))
+                for t in range(T - 1, -1, -1):
+                    g = g * (1.0 - hs[t + 1] ** 2)          # dL/d(W h_t + x_t)
+                    G[t] = g
+                    g = g @ W                               # dL/dh_t
+                dW = G.T @ hs[:T]
+            else:
+                dW = np.zeros((N, N))
+                for t in range(T - 1, -1, -1):
+                    g = g * (1.0 - hs[t + 1] ** 2)
+                    dW += g.T @ hs[t]
+                    g = g @ W
+            return [L, dW]
+        return fn, fn()
+    return setup
+
+
+def _jax(batch, segments):
+    def setup():
+        import jax
+        import jax.numpy as jnp
+        from jax import lax
+        jax.config.update("jax_enable_x64", True)       # as harness.ENV sets it
+        W, h0, xs = map(jnp.asarray, data(batch))
+
+        def loss(W, h0, xs):
+            def step(h, x):
+                return jnp.tanh(W @ h + x) if batch == 1 else jnp.tanh(h @ W.T + x), None
+            if segments:
+                def segment(h, xseg):
+                    return lax.scan(step, h, xseg)[0], None
+                hT, _ = lax.scan(jax.checkpoint(segment), h0,
+                                 xs.reshape((SEGMENTS, T // SEGMENTS) + xs.shape[1:]))
+            else:
+                hT, _ = lax.scan(step, h0, xs)
+            return jnp.sum(hT * hT)
+        f = jax.jit(jax.value_and_grad(loss))
+
+        def fn():
+            return jax.block_until_ready(f(W, h0, xs))
+        L, dW = fn()
+        return fn, [np.asarray(L), np.asarray(dW)]
+    return setup
+
+
+def _torch(batch, checkpointed):
+    def setup():
+        import torch
+        from torch.utils.checkpoint import checkpoint
+        torch.set_num_threads(2)
+        W0, h0, xs = map(torch.tensor, data(batch))
+        W = W0.clone().requires_grad_(True)
+
+        def run(h, xseg):
+            for x in xseg:
+                h = torch.tanh(W @ h + x) if batch == 1 else torch.tanh(h @ W.T + x)
+            return h
+
+        def fn():
+            if checkpointed:
+                h = h0
+                for s in range(0, T, TORCH_SEGMENT):
+                    h = checkpoint(run, h, xs[s:s + TORCH_SEGMENT], use_reentrant=False)
+            else:
+                h = run(h0, xs)
+            L = torch.sum(h * h)
+            (g,) = torch.autograd.grad(L, W)
+            return [L.item(), g.numpy()]
+        return fn, fn()
+    return setup
+
+
+def cases():
+    out = {}
+    for batch in (1, 64):
+        systems = {f"graphc {s}": _graphc(batch, s) for s in STRATEGIES}
+        systems.update({"numpy": _numpy(batch), "jax scan": _jax(batch, False),
+                        "jax segments": _jax(batch, True), "pytorch": _torch(batch, False),
+                        "pytorch checkpoint": _torch(batch, True)})
+        out[f"batch {batch}"] = systems
+    return out
+
+
+# ---------------------------------------------------------------------------- memory
+
+def _status(field):
+    """A field of /proc/self/status in bytes (VmRSS, VmHWM), or None."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+M_MMAP_THRESHOLD = -3          # mallopt parameter (glibc malloc.h)
+MMAP_THRESHOLD = 64 * 1024      # blocks from this size up: mappings of their own
+
+
+def fix_allocator():
+    """Make glibc's malloc keep nothing back: from 64 KiB up, blocks get mappings of their
+    own, unmapped when freed (no adaptive threshold that moves them into a heap kept for
+    reuse). The libc handle, or None if this is not glibc."""
+    import ctypes
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        libc.malloc_trim                # noqa: B018 — glibc has it
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+def call_peak_rss(probe, libc):
+    """(bytes by which one call of probe raises the process's peak RSS, how it was measured):
+    malloc_trim(0), /proc/self/clear_refs "5" (resets VmHWM to the RSS), read VmRSS, call,
+    read VmHWM. Without a kernel that resets VmHWM: (None, reason)."""
+    import gc
+    gc.collect()
+    if libc is not None:
+        libc.malloc_trim(0)
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError as e:
+        return None, f"no clear_refs ({e.strerror})"
+    before, peak = _status("VmRSS"), _status("VmHWM")
+    if before is None or peak is None or peak > before + (1 << 20):
+        return None, "clear_refs did not reset VmHWM"
+    probe()
+    return max(_status("VmHWM") - before, 0), "clear_refs" + ("" if libc is not None else ", not glibc")
+
+
+# ---------------------------------------------------------------------------- running
+
+def run_system(case, system):
+    """In this process: set up one system (its first call), check, time it."""
+    from .harness import median_time, to_numpy
+    fn, result = cases()[case][system]()
+    result = to_numpy(result)
+    start = time.perf_counter()
+    fn()
+    repeats = int(min(REPEATS[1], max(REPEATS[0], TIME_BUDGET / (time.perf_counter() - start))))
+    median, best = median_time(fn, budget=TIME_BUDGET, repeats=repeats)
+    return {"median": median, "min": best, "info": dict(getattr(fn, "info", {}), repeats=repeats),
+            "result": [np.ravel(r).tolist() for r in result]}
+
+
+def run_memory(case, system):
+    """In this process (a fresh one, not the timing one: the allocator setting slows some
+    systems down): the peak-RSS increase of the second call (the first compiles; for
+    graphc, the first call of a second binding)."""
+    libc = fix_allocator()
+    fn, _ = cases()[case][system]()
+    probe = fn.fresh() if hasattr(fn, "fresh") else fn
+    rss, how = call_peak_rss(probe, libc)
+    return {"rss_bytes": rss, "rss_how": how}
+
+
+def measure(case, system, mode="time", timeout=TIMEOUT):
+    """Run one system in a fresh process; its figures, or {'error': ...}."""
+    from .harness import ENV
+    env = dict(os.environ, **ENV)
+    cmd = [sys.executable, "-m", "benchmarks.w5_rnn", case, system, mode]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout,
+                              cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout} s"}
+    if proc.returncode:
+        lines = proc.stderr.strip().splitlines()
+        last = lines[-1] if lines else f"exit status {proc.returncode}"
+        return {"error": last[:200]}
+    try:
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return {"error": "no result printed"}
+
+
+def measure_both(case, system):
+    """Time (and result) from one process, the memory of one call from another."""
+    r = measure(case, system, "time")
+    if "error" not in r:
+        m = measure(case, system, "memory")
+        r["info"].update(m if "error" not in m else {"rss_bytes": None, "rss_how": f"failed: {m['error']}"})
+    return r
+
+
+def _mib(n):
+    return "-" if n is None else f"{n / 2**20:.3g} MiB"
+
+
+def rows():
+    """Run every system of every case; (markdown sections, figures)."""
+    from .harness import agree
+    from .run_all import fmt
+    sections, figures = [], {}
+    for case, systems in cases().items():
+        results = {system: measure_both(case, system) for system in systems}
+        figures[case] = {s: {k: v for k, v in r.items() if k != "result"} for s, r in results.items()}
+        reference = results.get(REFERENCE, {}).get("result")
+        graphc_time = next((r["median"] for s, r in results.items() if s.startswith("graphc") and "median" in r),
+                           None)
+        lines = []
+        for system, r in results.items():
+            if "error" in r:
+                lines.append(f"| {system} | not run: {r['error']} | | | | |")
+                continue
+            info = r.get("info", {})
+            ok = reference is None or agree(r["result"], reference, RTOL)
+            ratio = f"{graphc_time / r['median']:.2f}" if graphc_time and not system.startswith("graphc") else ""
+            rss = _mib(info.get("rss_bytes")) if info.get("rss_bytes") is not None else info.get("rss_how", "-")
+            notes = [n for n in (info.get("budget") and f"budget {_mib(info['budget'])}", info.get("plan")) if n]
+            lines.append(f"| {system} | {fmt(r['median'])} | {ratio} | {rss} | {_mib(info.get('peak_bytes'))} | "
+                         f"{'yes' if ok else 'NO'}{'; ' + '; '.join(notes) if notes else ''} |")
+        table = [f"### {TITLE}: {case}", "",
+                 "| system | median | graphc ÷ this | peak RSS increase, one call | graphc peak_bytes "
+                 "| agrees with reference; notes |",
+                 "|---|---|---|---|---|---|"] + lines
+        sections.append("\n".join(table))
+        print("\n".join(table), "\n", flush=True)
+    return sections, figures
+
+
+if __name__ == "__main__":
+    if len(sys.argv) in (3, 4):
+        run = run_memory if sys.argv[3:] == ["memory"] else run_system
+        print(json.dumps(run(*sys.argv[1:3])))
+    else:
+        rows()

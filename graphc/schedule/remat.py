@@ -16,39 +16,50 @@ valid when every node is computed at least once and every pinned node exactly on
 Exact solver (`solve_exact`): the mixed-integer program of Checkmate (Jain et al.,
 "Checkmate: Breaking the Memory Wall with Optimal Tensor Rematerialization", MLSys 2020)
 solved by HiGHS. Stage t ends with the first evaluation of node t; R[t,i] = 1 when
-stage t computes i (i <= t, R[t,t] = 1; stages compute in increasing i), S[t,i] = 1 when
-an instance of i is carried into stage t (i < t), FREE[t,(i,k)] = 1 when the instance of i
-dies right after stage t computes k, for each operand edge (i,k) and for the pair (i,i)
-(i computed and read by no one later). FREE is tied to its definition by the paper's
-hazard linearization: with h = 1 − R[t,k] + S[t+1,i] + Σ R[t,j] over the consumers
-j > k of i, FREE = 1 exactly when h = 0. U[t,k], the memory while stage t computes k,
-follows U[t,0] = R[t,0]·M0 + Σ S[t,i]·Mi and U[t,k] = U[t,k−1] + R[t,k]·Mk − the bytes
-freed after step k−1; U[t,k] + R[t,k]·scratch_k <= budget. Beyond the paper, a carried
-instance must be read later (S[t,i] <= S[t+1,i] + Σ R[t,j] over consumers j of i) and is
-never carried into a stage that recomputes it (S[t,i] + R[t,i] <= 1), pinned nodes are
-carried to the end and never recomputed. These make U exactly the memory `simulate`
-measures for the schedule read off R, which `solve_exact` checks.
+stage t computes i (i <= t, R[t,t] = 1; a stage computes in increasing i), S[t,i] = 1
+when an instance of i is carried into stage t (i < t), FREE[t,(i,k)] = 1 when the
+instance of operand i dies right after stage t computes k. FREE is tied to its meaning
+by the paper's hazard linearization: with h = 1 − R[t,k] + S[t+1,i] + Σ R[t,j] over the
+consumers k < j <= t of i, FREE = 1 exactly when h = 0. U[t,k], the memory while stage t
+computes k, follows U[t,0] = R[t,0]·M0 + Σ S[t,i]·Mi and U[t,k] = U[t,k−1] + R[t,k]·Mk −
+the bytes freed after step k−1; U[t,k] + R[t,k]·scratch_k <= budget. Beyond the paper,
+an instance is carried only when read later (S[t,i] <= S[t+1,i] + Σ R[t,j] over
+consumers j <= t of i) and not into a stage that recomputes it (S[t,i] + R[t,i] <= 1),
+a recomputation is read in its stage or carried on (R[t,i] <= S[t+1,i] + Σ R[t,j]), and
+pinned nodes are carried to the end, never recomputed nor freed. So no instance outlives
+its last read and U is exactly the memory `simulate` measures for the schedule read off
+R, which `solve_exact` checks; these rows only exclude schedules that waste memory or
+work. FREE <= R[t,k] and FREE <= 1 − each other hazard term tighten the LP relaxation.
+The optimum is over schedules of this staged form (first evaluations in node order,
+stages in increasing order). HiGHS needs about a second for 20 nodes, seconds to
+minutes for 40 and often over a minute for 60; when `time_limit` stops it, the best
+schedule found so far is returned.
 
 Heuristic (`heuristic`): a greedy in the manner of DTR (Kirisame et al., "Dynamic
 Tensor Rematerialization", ICLR 2021), run offline. First evaluations follow node order;
 a missing operand is recomputed on demand (depth first, the operands of pending
 evaluations locked), and before each evaluation present values are evicted until the new
-value and its scratch fit. The victim is the least c/(size·d) among the `width` first
-candidates of a heap: c is the cost of recomputing it now, i.e. its own cost plus that of
-its evicted ancestors reachable through evicted nodes (DTR's evicted neighbourhood, on
-the upstream side; beyond `_REACH` nodes it counts as the whole program), d the node
-steps to its next use (Belady) or the steps since its last use (DTR's staleness); values
-with no use left in the node order go first. The greedy counts a value until it is
-evicted, `simulate` only until its last read, so each greedy schedule is then pruned: an
-evaluation is dropped when the previous instance of its node can serve its readers (kept
-alive longer) within the budget, or when nobody reads it and the node is computed
-elsewhere, costlier evaluations first, on an incrementally updated memory profile.
+value and its scratch fit. The victim is the least c/(size·d) among the first `width`
+unlocked candidates of a heap ordered by farthest next use or by stalest access: c is
+the cost of recomputing it now, its own cost plus that of its evicted ancestors reachable
+through evicted nodes (DTR's evicted neighbourhood, upstream side; beyond `_REACH` nodes
+it counts as the whole program), d the node steps to its next use (Belady) or the steps
+since its last use (DTR's staleness); values with no use left in node order go first.
+The greedy counts a value until it is evicted, `simulate` only until its last read, so
+each greedy schedule is then pruned: an evaluation is dropped when the previous instance
+of its node can serve its readers (kept alive longer) within the budget, or when nobody
+reads it and the node is computed elsewhere, costlier evaluations first, on an
+incrementally updated memory profile.
 Pruning also moves first evaluations later, which the MILP's node-order stages cannot
 express, so the heuristic sometimes beats `solve_exact`. Four variants (Belady, DTR with
 three widths) run; a run costing over `_LIMIT` times the best so far is abandoned
 (thrashing); the cheapest pruned schedule wins. Run time is proportional to the length of
 the greedy schedules: tenths of a second per thousand nodes when recomputation is modest,
-more near the least feasible budget. Everything here is deterministic.
+more near the least feasible budget. `min_peak` bisects budgets for the least one at
+which some variant succeeds; as the greedy is not monotone in the budget, `heuristic`
+falls back on the schedule for `min_peak` when every variant fails, so each budget from
+`min_peak` up is met. `solve` takes the cheaper of the heuristic and, on small DAGs, the
+pruned MILP optimum. Everything here is deterministic.
 """
 import heapq
 import math
@@ -111,7 +122,7 @@ def _last_reads(dag, seq):
             raise ValueError(f"schedule step {k}: no node {v}")
         for d in ops[v]:
             if latest[d] < 0:
-                raise ValueError(f"schedule step {k}: node {v} reads node {d} before it is computed")
+                raise ValueError(f"schedule step {k}: node {v} reads node {d} before it exists")
             last[latest[d]] = k
         latest[v] = k
         last.append(k)
@@ -188,9 +199,9 @@ class _Milp:
         from scipy.sparse import csr_array
         rows, cols, vals = zip(*self.entries) if self.entries else ((), (), ())
         a = csr_array((vals, (rows, cols)), shape=(len(self.row_lb), len(self.lb)))
+        limits = [LinearConstraint(a, self.row_lb, self.row_ub)] if self.row_lb else None
         return milp(np.array(self.cost), integrality=np.array(self.integer),
-                    bounds=Bounds(self.lb, self.ub),
-                    constraints=[LinearConstraint(a, self.row_lb, self.row_ub)] if self.row_lb else None,
+                    bounds=Bounds(self.lb, self.ub), constraints=limits,
                     options={"time_limit": time_limit, "mip_rel_gap": 1e-7})
 
 
@@ -223,7 +234,7 @@ class _Checkmate:
         self.S = {(t, i): m.var(int(i in pin), 1) for t in range(1, n) for i in range(t)}
         self.U = {(t, k): m.var(0, self.cap, integer=False) for t in range(n) for k in range(t + 1)}
         self.F = {(t, i, k): m.var(0, 1) for t in range(n) for k in range(t + 1)
-                  for i in self.ops[k] + [k] if self.mem[i] and i not in pin}
+                  for i in self.ops[k] if self.mem[i] and i not in pin}
 
     def _carried(self, t, i):
         """S[t,i] as (terms, constant): after the last stage only pinned nodes remain."""
@@ -261,7 +272,8 @@ class _Checkmate:
                 self.m.row([(f, 1), (v, 1)], -math.inf, 1 - const)
 
     def _useful_rows(self):
-        """A recomputation is read in its stage or carried on (others only waste)."""
+        """A recomputation is read in its stage or carried on: no instance dies unread
+        before the end of its stage, which the FREE of operand edges could not see."""
         for (t, i), r in self.R.items():
             if i < t:
                 later, const = self._carried(t + 1, i)
@@ -278,7 +290,8 @@ class _Checkmate:
             carried = [(S[t, i], -mem[i]) for i in range(t)]
             m.row([(U[t, 0], 1), (R[t, 0], -mem[0])] + carried, 0, 0)
             for k in range(1, t + 1):
-                m.row([(U[t, k], 1), (U[t, k - 1], -1), (R[t, k], -mem[k])] + freed.get((t, k - 1), []), 0, 0)
+                step = [(U[t, k], 1), (U[t, k - 1], -1), (R[t, k], -mem[k])]
+                m.row(step + freed.get((t, k - 1), []), 0, 0)
             for k in range(t + 1):
                 if self.scr[k]:
                     m.row([(U[t, k], 1), (R[t, k], self.scr[k])], -math.inf, self.cap)
@@ -566,19 +579,33 @@ def _floor(g):
     return best
 
 
-def heuristic(dag, budget):
-    """A cheap schedule with peak <= budget by greedy eviction, on-demand recomputation
-    and pruning (module docstring), or None when no variant fits."""
-    base = topological(dag)
-    if simulate(dag, base)[0] <= budget:
-        return base
-    g, best = _Graph(dag), (_INF, None)
+def _cheapest(dag, g, budget):
+    """The cheapest pruned schedule of the variants within budget, or None."""
+    best = (_INF, None)
     for variant in _VARIANTS:
         seq = _greedy(g, budget, variant, limit=_LIMIT * best[0])
         if seq is not None:
             seq = _Prune(dag, seq, budget).run()
-            best = min(best, (simulate(dag, seq)[1], seq))
+            peak, cost = simulate(dag, seq)
+            if peak > budget:
+                raise RuntimeError(f"remat: pruned schedule peaks at {peak} > {budget}")
+            best = min(best, (cost, seq))
     return best[1]
+
+
+def heuristic(dag, budget):
+    """A cheap schedule with peak <= budget by greedy eviction, on-demand recomputation
+    and pruning (module docstring), or None below `min_peak`. The greedy is not monotone
+    in the budget: when it fails, the schedule for `min_peak` serves if it fits."""
+    base = topological(dag)
+    if simulate(dag, base)[0] <= budget:
+        return base
+    g = _Graph(dag)
+    found = _cheapest(dag, g, budget)
+    if found is None:
+        least = min_peak(dag)
+        found = _cheapest(dag, g, least) if least < budget else None
+    return found
 
 
 def _fits(g, budget):
@@ -587,7 +614,8 @@ def _fits(g, budget):
 
 
 def min_peak(dag) -> int:
-    """The least budget at which `heuristic` finds a schedule (bisection over budgets)."""
+    """The least budget at which `heuristic` finds a schedule, by bisection between a
+    lower bound and the baseline peak: what can be promised (one byte less fails)."""
     g = _Graph(dag)
     lo, hi = _floor(g) - 1, simulate(dag, topological(dag))[0]
     while hi - lo > 1:
@@ -596,7 +624,7 @@ def min_peak(dag) -> int:
     return hi
 
 
-def solve(dag, budget, exact_limit=60, time_limit=60):
+def solve(dag, budget, exact_limit=40, time_limit=60):
     """The cheaper of the heuristic's schedule and, for DAGs of at most `exact_limit`
     nodes, the pruned MILP optimum (`time_limit` seconds); None when neither fits."""
     found = [heuristic(dag, budget)]

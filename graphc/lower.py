@@ -492,28 +492,34 @@ def _lower_scan(node, storage, instrs, new_buffer, result_direct, names):
     """One instruction looping a body program (lowered on its own) over the steps; the
     carries ping-pong between the result and one scratch buffer, or live in the history
     stack, or (accumulators: acc + …) are updated in place."""
-    from .schedule.memory import assign_buffers
     p = node.params
-    body, T = p["body"], p["length"]
-    nc = body.n_carry
     operands = scan_operands(node, storage)
     outs = [result_direct.get((node.id, k)) or new_buffer("r", shape, dtype, "arena")
             for k, (shape, dtype) in enumerate(zip(node.shape, node.dtype))]
     storage[node.id] = outs
+    sub, inplace, scratch, pingpong = lower_step(node, new_buffer, names, pingpong=not p["history"])
+    instrs.append(Instr("scan", node, outs, reads=[b for b, _ in operands if b is not None], scratch=scratch,
+                        extra={"operands": operands, "body": sub, "inplace": inplace,
+                               "pingpong": pingpong}))
+
+
+def lower_step(node, new_buffer, names, pingpong=True):
+    """(program, in-place carries, scratch, ping-pong buffers) of a scan's step: the body
+    lowered on its own (accumulators as in-place updates), its work area, and a second
+    buffer per carry that is neither in place nor (without `pingpong`) in a history."""
+    from .schedule.memory import assign_buffers
+    body, T = node.params["body"], node.params["length"]
     inplace = accumulators(body)
     sub = lower(list(body.params), accumulating(body, inplace), prefix=names("k") + "_")
     sub.inplace = inplace
     assign_buffers(sub)
     scratch = [new_buffer("work", (max(sub.arena_bytes, 1),), np.uint8, "arena", ctype="unsigned char")]
-    pingpong = {}
-    if not p["history"]:
-        for k in range(nc):
-            if k not in inplace and T > 1:
-                pingpong[k] = new_buffer("carry", node.shape[k], node.dtype[k], "arena")
-                scratch.append(pingpong[k])
-    instrs.append(Instr("scan", node, outs, reads=[b for b, _ in operands if b is not None], scratch=scratch,
-                        extra={"operands": operands, "body": sub, "inplace": inplace,
-                               "pingpong": pingpong}))
+    buffers = {}
+    for k in range(body.n_carry):
+        if pingpong and k not in inplace and T > 1:
+            buffers[k] = new_buffer("carry", node.shape[k], node.dtype[k], "arena")
+            scratch.append(buffers[k])
+    return sub, inplace, scratch, buffers
 
 
 def scan_operands(node, storage):

@@ -92,12 +92,8 @@ def lower_pair_forward(node, reverse_node, storage, instrs, new_buffer, result_d
 
 
 def lower_pair_reverse(node, forward, storage, instrs, new_buffer, result_direct, names, state):
-    from .lower import Instr, accumulating, accumulators, leading_window, lower
-    from .schedule.memory import assign_buffers
+    from .lower import Instr, leading_window, lower_step
     pair = state[forward.id]
-    p = node.params
-    body, T = p["body"], p["length"]
-    nc = body.n_carry
     n_out_f = len(forward.params["body"].outputs)
     a_in = 1 if forward.params["reverse"] else 0
     operands = []
@@ -122,16 +118,7 @@ def lower_pair_reverse(node, forward, storage, instrs, new_buffer, result_direct
     outs = [result_direct.get((node.id, k)) or new_buffer("r", shape, dtype, "arena")
             for k, (shape, dtype) in enumerate(zip(node.shape, node.dtype))]
     storage[node.id] = outs
-    inplace = accumulators(body)
-    sub = lower(list(body.params), accumulating(body, inplace), prefix=names("k") + "_")
-    sub.inplace = inplace
-    assign_buffers(sub)
-    scratch = [new_buffer("work", (max(sub.arena_bytes, 1),), np.uint8, "arena", ctype="unsigned char")]
-    pingpong = {}
-    for k in range(nc):
-        if k not in inplace and T > 1:
-            pingpong[k] = new_buffer("carry", node.shape[k], node.dtype[k], "arena")
-            scratch.append(pingpong[k])
+    sub, inplace, scratch, pingpong = lower_step(node, new_buffer, names)
     advance = _advance_scratch(forward, pair["sub"], new_buffer, user_ys=True)
     reads = [o[1] for o in operands if o[0] == "ptr"] + [b for b, _ in pair["operands"] if b is not None] + \
         [pair["snap"]] + pair["tape_hist"] + pair["tape_res"]

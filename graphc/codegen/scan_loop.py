@@ -30,11 +30,8 @@ def emit_scan(em, ins):
         if k in hist:
             lines.append(f"memcpy({em.ref(hist[k])} + {start * size}, {_at(em, buf, off)}, "
                          f"sizeof({ctype}) * {size});")
-        elif k in inplace:
-            lines.append(_init(em, outs[k], buf, off, size))
-            lines.append(f"sa[{k}] = {em.ref(outs[k])}; sr[{k}] = {em.ref(outs[k])};")
         else:
-            lines.append(f"sa[{k}] = {_at(em, buf, off)};")
+            lines += _carry_start(em, k, outs[k], buf, off, size, k in inplace)
     step = []
     for k in range(nc):
         size = math.prod(node.shape[k])
@@ -105,11 +102,7 @@ def emit_reverse_pair(em, ins):
     for k in range(nc):
         buf, off = ops[k][1], ops[k][2]
         size = math.prod(node.shape[k])
-        if k in inplace:
-            lines.append(_init(em, outs[k], buf, off, size))
-            lines.append(f"sa[{k}] = {em.ref(outs[k])}; sr[{k}] = {em.ref(outs[k])};")
-        else:
-            lines.append(f"sa[{k}] = {_at(em, buf, off)};")
+        lines += _carry_start(em, k, outs[k], buf, off, size, k in inplace)
     step = []
     for k in range(nc):
         if k not in inplace:
@@ -215,6 +208,14 @@ def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines):
         ["    } else if (q[0] == 2) {"] + _indent(advance, 2) + ["    } else {"] + \
         _indent(reverse_lines or ["(void)q;"], 2) + ["    }", "}"]
     return lines + loop
+
+
+def _carry_start(em, k, out, buf, off, size, inplace):
+    """The step function's first carry k: the operand itself, or (an accumulator updated
+    in place) the result buffer, initialised from it."""
+    if not inplace:
+        return [f"sa[{k}] = {_at(em, buf, off)};"]
+    return [_init(em, out, buf, off, size), f"sa[{k}] = {em.ref(out)}; sr[{k}] = {em.ref(out)};"]
 
 
 def _init(em, out, buf, value, size):

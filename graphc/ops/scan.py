@@ -16,7 +16,7 @@ import numpy as np
 from .. import dtypes
 from ..cost import element_cost
 from ..errors import ShapeError
-from ..ir import Tensor, make_node, substitute, toposort
+from ..ir import Tensor, substitute, toposort
 from .core import ConstValue, Primitive, lift, var
 from .linalg import tuple_get_p
 
@@ -138,7 +138,7 @@ def _ref(*arrays, body, length, reverse, history):
     return tuple(carries) + tuple(ys) + tuple(hist)
 
 
-def history_slices(body, length, reverse):
+def history_slices(reverse):
     """(carry-in, carry-out) positions of step t in a history stack, as slice starts:
     step t reads hist[t + a] and writes hist[t + b]."""
     return (1, 0) if reverse else (0, 1)
@@ -378,7 +378,7 @@ def _scan_vjp(g, out, *inputs, body, length, reverse, history, wanted=None):
     mapping = {u.id: p for u, p in zip(residuals, res_params)}
     mapping.update({O[k].id: p for k, p in out_params.items()})
     bwd_outputs = substitute(bwd_outputs, mapping)
-    a_in, a_out = history_slices(body, length, reverse)
+    a_in, a_out = history_slices(reverse)
     ins = sorted(need_in | set(gh))
 
     def positions(h, start):
@@ -500,4 +500,4 @@ def merge_scans(outputs) -> list:
     return substitute(list(outputs), mapping)
 
 
-__all__ = ["scan", "scan_p", "ScanBody", "merge_scans", "make_node"]
+__all__ = ["scan", "scan_p", "ScanBody", "merge_scans"]

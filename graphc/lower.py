@@ -29,6 +29,7 @@ LU_USERS = {"solve", "inv", "det", "slogdet"}
 CHEAP_RECOMPUTE = 8         # per-element cost below which a shared value is recomputed, not stored
 LARGE_PROGRAM = 300         # materialized values beyond which scalars go to the arena
 ADD_CHAIN = 8               # partial sums of longer chains of additions are stored
+DEFER_BLOCK = 16            # most steps of a loop's low-rank accumulator updates added by one GEMM
 
 
 @dataclass(eq=False)
@@ -505,15 +506,22 @@ def _lower_scan(node, storage, instrs, new_buffer, result_direct, names):
 
 def lower_step(node, new_buffer, names, pingpong=True):
     """(program, in-place carries, scratch, ping-pong buffers) of a scan's step: the body
-    lowered on its own (accumulators as in-place updates), its work area, and a second
-    buffer per carry that is neither in place nor (without `pingpong`) in a history."""
+    lowered on its own (accumulators as in-place updates), its work area, the block
+    buffers of deferred products, and a second buffer per carry that is neither in place
+    nor (without `pingpong`) in a history."""
     from .schedule.memory import assign_buffers
     body, T = node.params["body"], node.params["length"]
     inplace = accumulators(body)
-    sub = lower(list(body.params), accumulating(body, inplace), prefix=names("k") + "_")
-    sub.inplace = inplace
+    outputs, deferred = accumulating(body, inplace, T)
+    sub = lower(list(body.params), outputs, prefix=names("k") + "_")
+    sub.inplace = inplace - set(deferred)
     assign_buffers(sub)
     scratch = [new_buffer("work", (max(sub.arena_bytes, 1),), np.uint8, "arena", ctype="unsigned char")]
+    for d in deferred.values():
+        d.p_block = new_buffer("blockp", (d.block * d.k, d.m), d.dtype, "arena")
+        d.q_block = new_buffer("blockq", (d.block * d.k, d.n), d.dtype, "arena")
+        scratch += [d.p_block, d.q_block]
+    sub.deferred = deferred
     buffers = {}
     for k in range(body.n_carry):
         if pingpong and k not in inplace and T > 1:
@@ -536,18 +544,52 @@ def scan_operands(node, storage):
     return operands
 
 
-def accumulating(body, inplace) -> list:
-    """The body's outputs with each in-place accumulator's `acc + a @ b` as one GEMM adding
-    into the accumulator (`ops.accumulate`)."""
-    from .ops.accumulate import fused_update
-    outputs = list(body.outputs)
-    for k in inplace:
+@dataclass(eq=False)
+class Deferred:
+    """An accumulator whose per-step update pᵀ @ q (p: k×m, q: k×n) is deferred: each step
+    writes p and q into row blocks of `block` steps, and the loop adds a whole block with
+    one GEMM, acc += P_blockᵀ Q_block, instead of one rank-k update per step."""
+    q: int                         # body output index of q (p takes the accumulator's place)
+    k: int
+    m: int
+    n: int
+    block: int                     # steps per block
+    dtype: np.dtype
+    p_block: Buffer = None
+    q_block: Buffer = None
+
+
+def deferred_block(k, m, n, T) -> int:
+    """Steps per block of a deferred k-row product update of an m×n accumulator: as many
+    as keep both blocks within a quarter of the accumulator (at most DEFER_BLOCK, at most
+    T); below 2 the update stays a per-step GEMM."""
+    return min(DEFER_BLOCK, T, (m * n) // (4 * k * (m + n)))
+
+
+def accumulating(body, inplace, T=1):
+    """The body's outputs with each in-place accumulator's update as deferred product
+    factors (`Deferred`: the accumulator's output replaced by p, q appended) when its rank
+    is small, else `acc + a @ b` as one GEMM adding into the accumulator; and the
+    deferred accumulators by carry index."""
+    from .ops.accumulate import fused_update, product_factors
+    outputs, deferred = list(body.outputs), {}
+    for k in sorted(inplace):
         acc = body.params[k]
         update = next(i for i in outputs[k].inputs if i is not acc)
+        factors = product_factors(update)
+        if factors is not None:
+            p, q = factors
+            block = deferred_block(p.shape[0], p.shape[1], q.shape[1], T)
+            if block >= 2:
+                deferred[k] = Deferred(len(outputs), p.shape[0], p.shape[1], q.shape[1], block,
+                                       np.dtype(acc.dtype))
+                outputs[k] = p
+                outputs.append(q)
+                continue
         fused = fused_update(acc, update)
         if fused is not None:
             outputs[k] = fused
-    return outputs
+    return outputs, deferred
 
 
 def accumulators(body) -> set:

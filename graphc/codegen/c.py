@@ -28,7 +28,7 @@ class Emitter(CallEmitter):
         self.program, self.name, self.blas = program, name, blas
         # OpenMP threads only where no BLAS call runs: OpenBLAS's own threads spin after
         # each call, and two busy pools on two cores cost milliseconds.
-        self.threads = not (blas and any(i.kind in ("call", "lu", "scan", "scan_forward", "scan_reverse") for i in program.instrs))
+        self.threads = not (blas and calls_blas(program))
         self.helpers = {}            # (csrc name, dtype name) -> True, in order of first use
         self.declarations = {}       # file-scope tables and constants, by name (loop bodies add theirs)
         self.functions = []          # static functions (loop bodies) placed before the entry point
@@ -352,7 +352,8 @@ class Emitter(CallEmitter):
                 "#define GC_PRAGMA(x) _Pragma(#x)", "#if defined(GRAPHC_SIMD)",
                 "#define GC_SIMD_SUM GC_PRAGMA(omp simd reduction(+:acc))",
                 "#define GC_SIMD_REDUCE(...) GC_PRAGMA(omp simd reduction(+:__VA_ARGS__))",
-                "#else", "#define GC_SIMD_SUM", "#define GC_SIMD_REDUCE(...)",
+                "#define GC_SIMD GC_PRAGMA(omp simd)",
+                "#else", "#define GC_SIMD_SUM", "#define GC_SIMD_REDUCE(...)", "#define GC_SIMD",
                 "#endif",
                 "/* Large loops are shared among threads when built with -fopenmp. */",
                 "#if defined(_OPENMP)", "#define GC_PARALLEL_FOR GC_PRAGMA(omp parallel for schedule(static))",
@@ -364,6 +365,23 @@ class Emitter(CallEmitter):
         decl = [f"#define {self.name.upper()}_WORK_BYTES {p.arena_bytes}",
                 f"size_t {self.name}_work_bytes(void) {{ return {p.arena_bytes}; }}", ""]
         return "\n".join(head + [""] + decl + self.functions + entry + [""])
+
+
+def calls_blas(program) -> bool:
+    """Whether running `program` calls the BLAS or LAPACK (loop bodies included): matrix
+    products other than matrix-vector ones (csrc/gemv.c) and the factorisations."""
+    for ins in program.instrs:
+        if ins.kind == "lu":
+            return True
+        if ins.kind == "call" and ins.node.op.name in ("matmul", "matmul_add"):
+            if 1 not in ins.node.shape[-2:]:
+                return True
+        elif ins.kind == "call":
+            return True
+        bodies = [ins.extra.get("body")] + ([ins.extra["pair"]["sub"]] if "pair" in ins.extra else [])
+        if any(b is not None and calls_blas(b) for b in bodies):
+            return True
+    return False
 
 
 def render(program, name, blas=False) -> str:

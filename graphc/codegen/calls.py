@@ -44,8 +44,6 @@ class CallEmitter:
         a_node, b_node = node.inputs
         m, n = node.shape[-2:]
         k = a_node.shape[-1]
-        sfx = _SFX[node.dtype]
-        self.need("gemm_blas" if self.blas else "gemm", node.dtype)
         batch = node.shape[:-2]
         opens, closes, index = self.batch_loops(batch)
         oa = offset(broadcast_index(index, a_node.shape[:-2], batch), a_node.shape[:-2])
@@ -53,10 +51,27 @@ class CallEmitter:
         oc = offset(index, batch)
         lda = m if ta else k
         ldb = k if tb else n
-        call = (f"gc_gemm{sfx}({m}, {n}, {k}, {self.ref(a)} + ({oa.c()}) * {m * k}, {lda}, {int(ta)}, "
-                f"{self.ref(b)} + ({ob.c()}) * {k * n}, {ldb}, {int(tb)}, 0, "
-                f"{self.ref(out)} + ({oc.c()}) * {m * n}, {n});")
+        call = self.product(node.dtype, m, n, k, f"{self.ref(a)} + ({oa.c()}) * {m * k}", lda, ta,
+                            f"{self.ref(b)} + ({ob.c()}) * {k * n}", ldb, tb, 0,
+                            f"{self.ref(out)} + ({oc.c()}) * {m * n}", n)
         return _block(opens, closes, [call])
+
+    def product(self, dtype, m, n, k, a, lda, ta, b, ldb, tb, beta, c, ldc):
+        """The C call c = op(a) op(b) + beta c (row-major, m×k by k×n): matrix-vector
+        products by csrc/gemv.c (threads sharing out the output, each reading the same
+        part of the matrix every call), others by gc_gemm (the BLAS when linked)."""
+        sfx = _SFX[dtype]
+        if n == 1 or m == 1:
+            self.need("gemv", dtype)
+            threads = int(self.threads)
+            if n == 1:          # c[i*ldc] = sum_j op(A)[i,j] op(B)[j]
+                return (f"gc_gemv{sfx}({int(ta)}, {k if ta else m}, {m if ta else k}, {a}, {lda}, {b}, "
+                        f"{1 if tb else ldb}, {beta}, {c}, {ldc}, {threads});")
+            # c[j] = sum_i op(A)[i] op(B)[i,j]: op(B)ᵀ times a vector
+            return (f"gc_gemv{sfx}({int(not tb)}, {n if tb else k}, {k if tb else n}, {b}, {ldb}, {a}, "
+                    f"{lda if ta else 1}, {beta}, {c}, 1, {threads});")
+        self.need("gemm_blas" if self.blas else "gemm", dtype)
+        return f"gc_gemm{sfx}({m}, {n}, {k}, {a}, {lda}, {int(ta)}, {b}, {ldb}, {int(tb)}, {beta}, {c}, {ldc});"
 
     def call_matmul_add(self, ins):
         """out = c + op(a) op(b): c copied into out unless out is c's storage (an accumulator
@@ -66,11 +81,10 @@ class CallEmitter:
         m, n = node.shape
         k = node.inputs[1].shape[-1]
         ta, tb = ins.extra["ta"], ins.extra["tb"]
-        self.need("gemm_blas" if self.blas else "gemm", node.dtype)
         return [f"if ((const void *){self.ref(out)} != (const void *){self.ref(c)}) "
                 f"memcpy({self.ref(out)}, {self.ref(c)}, sizeof({out.ctype}) * {m * n});",
-                f"gc_gemm{_SFX[node.dtype]}({m}, {n}, {k}, {self.ref(a)}, {m if ta else k}, {int(ta)}, "
-                f"{self.ref(b)}, {k if tb else n}, {int(tb)}, 1, {self.ref(out)}, {n});"]
+                self.product(node.dtype, m, n, k, self.ref(a), m if ta else k, ta, self.ref(b), k if tb else n, tb, 1,
+                             self.ref(out), n)]
 
     def _lu_parts(self, ins):
         e = ins.extra

@@ -16,7 +16,7 @@ def emit_scan(em, ins):
     inplace, pingpong = ins.extra["inplace"], ins.extra["pingpong"]
     work = ins.scratch[0]
     n_out = len(body.outputs)
-    lines = [f"const void *sa[{len(body.params)}];", f"void *sr[{n_out}];",
+    lines = [f"const void *sa[{len(body.params)}];", f"void *sr[{len(sub.outputs)}];",
              f"void *bw = (void *){em.ref(work)};", "(void)bw;"]
     for j in range(nc + nx, len(body.params)):
         buf, off = operands[j]
@@ -46,7 +46,8 @@ def emit_scan(em, ins):
         step.append(f"sa[{nc + j}] = {_at(em, buf, off)} + t * {math.prod(body.params[nc + j].shape)};")
     for j in range(nc, n_out):
         step.append(f"sr[{j}] = {em.ref(outs[j])} + t * {math.prod(body.outputs[j].shape)};")
-    step.append(f"if ((code = {fn}(sa, sr, bw)) != 0) return code;")
+    rows, flush = _deferred(em, sub, outs, "s", T)
+    step += rows + [f"if ((code = {fn}(sa, sr, bw)) != 0) return code;"] + flush
     for k in range(nc):
         if k not in hist and k not in inplace:
             step.append(f"sa[{k}] = sr[{k}];")
@@ -94,7 +95,7 @@ def emit_reverse_pair(em, ins):
     outs, inplace, pingpong = ins.outs, ins.extra["inplace"], ins.extra["pingpong"]
     lines = _advance_setup(em, pair, initial=False)
     work = ins.scratch[0]
-    lines += [f"const void *sa[{len(body.params)}];", f"void *sr[{len(body.outputs)}];",
+    lines += [f"const void *sa[{len(body.params)}];", f"void *sr[{len(sub.outputs)}];",
               f"void *bw = (void *){em.ref(work)};", "long n = 0;", "(void)bw;"]
     ops = ins.extra["operands"]
     for j in range(nc + body.n_x, len(body.params)):
@@ -119,7 +120,8 @@ def emit_reverse_pair(em, ins):
             step.append(f"sa[{j}] = {em.ref(pair['tape_res'][ops[j][1]])} + (s - q[1]) * {size};")
     for j in range(nc, len(body.outputs)):
         step.append(f"sr[{j}] = {em.ref(outs[j])} + t * {math.prod(body.outputs[j].shape)};")
-    step.append(f"if ((code = {fn}(sa, sr, bw)) != 0) return code;")
+    rows, flush = _deferred(em, sub, outs, "n", T)
+    step += rows + [f"if ((code = {fn}(sa, sr, bw)) != 0) return code;"] + flush
     step += [f"sa[{k}] = sr[{k}];" for k in range(nc) if k not in inplace] + ["++n;"]
     t_expr = f"{T - 1} - s" if pair["node"].params["reverse"] else "s"
     reverse = ["for (long s = q[2] - 1; s >= q[1]; --s) {", f"    const long t = {t_expr};", "    (void)t;"] + \
@@ -208,6 +210,23 @@ def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines):
         ["    } else if (q[0] == 2) {"] + _indent(advance, 2) + ["    } else {"] + \
         _indent(reverse_lines or ["(void)q;"], 2) + ["    }", "}"]
     return lines + loop
+
+
+def _deferred(em, sub, outs, count, T):
+    """Lines before and after a step's call for the deferred accumulators of `sub`: the
+    step writes its factors into the block rows of step `count` (steps done so far), and
+    every block's last step adds the block into the accumulator with one GEMM."""
+    from .expr import _SFX
+    rows, flush = [], []
+    for c, d in sub.deferred.items():
+        em.need("gemv", d.dtype)
+        row = f"({count} % {d.block})"
+        rows += [f"sr[{c}] = {em.ref(d.p_block)} + {row} * {d.k * d.m};",
+                 f"sr[{d.q}] = {em.ref(d.q_block)} + {row} * {d.k * d.n};"]
+        flush.append(f"if ({row} == {d.block - 1} || {count} == {T - 1}) "
+                     f"gc_rank_update{_SFX[d.dtype]}({d.m}, {d.n}, (int)({row} + 1) * {d.k}, {em.ref(d.p_block)}, "
+                     f"{em.ref(d.q_block)}, {em.ref(outs[c])}, {int(em.threads)});")
+    return rows, flush
 
 
 def _carry_start(em, k, out, buf, off, size, inplace):

@@ -43,3 +43,37 @@ def fused_update(acc, update):
     if transposed:
         a, b = swap(b), swap(a)
     return matmul_add_p.bind(acc, a, b)
+
+
+def product_factors(update):
+    """(p, q), 2-D with the summed axis first, such that update = pᵀ @ q: for a 2-D product
+    a @ b (or its transpose) and for an outer product u[:, None] * v[None, :]; else None.
+    A loop adding such products into an accumulator can stack the factors of several
+    steps and add them with one GEMM (`lower.deferred_products`)."""
+    y, transposed = update, False
+    if y.op.name == "transpose" and y.params["perm"] == (1, 0):
+        y, transposed = y.inputs[0], True
+    if y.ndim != 2 or len(y.inputs) != 2 or any(i.ndim != 2 for i in y.inputs):
+        return None
+    a, b = y.inputs
+    if y.op.name == "matmul":
+        p, q = swap(a), b
+    elif y.op.name == "mul":
+        if a.shape[1] != 1:
+            a, b = b, a
+        if a.shape != (y.shape[0], 1) or b.shape != (1, y.shape[1]):
+            return None
+        p, q = _row(a), _row(b)
+    else:
+        return None
+    return (q, p) if transposed else (p, q)
+
+
+def _row(x):
+    """Vector-like `x` ((n, 1) or (1, n)) as a (1, n) row, through the reshapes and
+    transposes that made it."""
+    from .shape import reshape
+    n = x.size
+    while x.op.name in ("reshape", "transpose") and sum(d != 1 for d in x.inputs[0].shape) <= 1:
+        x = x.inputs[0]
+    return x if x.shape == (1, n) else reshape(x, (1, n))

@@ -1,0 +1,226 @@
+/* Matrix-vector products and low-rank updates, shared among threads by output slices.
+ *
+ * gc_gemv:  y = op(A) x + beta y (beta 0 or 1), A rows×cols row-major (leading dimension
+ *           lda), op(A) = A (y has rows entries) or Aᵀ (y has cols entries).
+ * gc_rank_update: C += Pᵀ Q, C m×n, P r×m, Q r×n (all row-major, contiguous), for the
+ *           blocks of a loop's deferred accumulator updates (few rows r).
+ *
+ * Why not the BLAS: a loop calls these once per step on the same matrix. Each thread
+ * always computes the same slice of the output, so it reads the same part of A every
+ * step — for Aᵀ x too, each thread taking the rows it has for A x and the partial sums
+ * added after — so a matrix twice the size of one core's L2 cache stays in the two
+ * caches instead of streaming from L3 (a 256×256 float64 recurrence: 2× faster than
+ * OpenBLAS's gemv). For a given thread count every output element is summed in the same
+ * order. `threads` is 0 where OpenBLAS's own threads may be running (their spinning would
+ * compete with OpenMP's). */
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+#ifndef GC_PARALLEL_WORK
+#define GC_PARALLEL_WORK 65536L       /* matrix elements from which threads pay off */
+#define GC_PARTIALS 4096              /* partial sums of a threaded Aᵀ x kept on the stack */
+#endif
+
+/* y[lo:hi] of y = A x (rows lo..hi of A) */
+static GC_UNUSED void gc_gemv_rows_SFX(int lo, int hi, int cols, const REAL *a, int lda, const REAL *x, int incx,
+                                       REAL beta, REAL *y, int incy)
+{
+    int i = lo;
+    if (incx == 1) {
+        for (; i + 4 <= hi; i += 4) {
+            const REAL *a0 = a + (long)i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+            REAL s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            GC_SIMD_REDUCE(s0, s1, s2, s3)
+            for (int j = 0; j < cols; ++j) {
+                s0 += a0[j] * x[j];
+                s1 += a1[j] * x[j];
+                s2 += a2[j] * x[j];
+                s3 += a3[j] * x[j];
+            }
+            REAL *yi = y + (long)i * incy;
+            yi[0] = beta == 0 ? s0 : yi[0] + s0;
+            yi[incy] = beta == 0 ? s1 : yi[incy] + s1;
+            yi[2L * incy] = beta == 0 ? s2 : yi[2L * incy] + s2;
+            yi[3L * incy] = beta == 0 ? s3 : yi[3L * incy] + s3;
+        }
+    }
+    for (; i < hi; ++i) {
+        const REAL *ai = a + (long)i * lda;
+        REAL s = 0;
+        for (int j = 0; j < cols; ++j)
+            s += ai[j] * x[(long)j * incx];
+        y[(long)i * incy] = beta == 0 ? s : y[(long)i * incy] + s;
+    }
+}
+
+/* y[lo:hi] of y = Aᵀ x (columns lo..hi of A) */
+static GC_UNUSED void gc_gemv_cols_SFX(int lo, int hi, int rows, const REAL *a, int lda, const REAL *x, int incx,
+                                       REAL beta, REAL *y, int incy)
+{
+    if (incy != 1) {
+        for (int j = lo; j < hi; ++j) {
+            REAL s = 0;
+            for (int i = 0; i < rows; ++i)
+                s += a[(long)i * lda + j] * x[(long)i * incx];
+            y[(long)j * incy] = beta == 0 ? s : y[(long)j * incy] + s;
+        }
+        return;
+    }
+    if (beta == 0)
+        for (int j = lo; j < hi; ++j)
+            y[j] = 0;
+    int i = 0;
+    for (; i + 4 <= rows; i += 4) {
+        const REAL x0 = x[(long)i * incx], x1 = x[(long)(i + 1) * incx];
+        const REAL x2 = x[(long)(i + 2) * incx], x3 = x[(long)(i + 3) * incx];
+        const REAL *a0 = a + (long)i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+        GC_SIMD
+        for (int j = lo; j < hi; ++j)
+            y[j] += a0[j] * x0 + a1[j] * x1 + a2[j] * x2 + a3[j] * x3;
+    }
+    for (; i < rows; ++i) {
+        const REAL xi = x[(long)i * incx];
+        const REAL *ai = a + (long)i * lda;
+        GC_SIMD
+        for (int j = lo; j < hi; ++j)
+            y[j] += ai[j] * xi;
+    }
+}
+
+/* [lo, hi) of n items for thread p of np, in multiples of 8 (whole cache lines) */
+static GC_UNUSED void gc_share_SFX(int n, int p, int np, int *lo, int *hi)
+{
+    long per = ((long)n + 8L * np - 1) / (8L * np) * 8;
+    long a = per * p, b = a + per;
+    *lo = (int)(a < n ? a : n);
+    *hi = (int)(b < n ? b : n);
+}
+
+static GC_UNUSED void gc_gemv_SFX(int trans, int rows, int cols, const REAL *a, int lda, const REAL *x, int incx,
+                                  REAL beta, REAL *y, int incy, int threads)
+{
+    const int n = trans ? cols : rows;
+#if defined(_OPENMP)
+    if (threads && (long)rows * cols >= GC_PARALLEL_WORK && omp_get_max_threads() > 1) {
+        if (trans && (long)cols * omp_get_max_threads() <= GC_PARTIALS) {
+            /* Aᵀ x with each thread on the rows it has for A x: partial sums, then each
+             * thread adds up its slice of them (in thread order). */
+            REAL part[GC_PARTIALS];
+            GC_PRAGMA(omp parallel)
+            {
+                const int p = omp_get_thread_num(), np = omp_get_num_threads();
+                int lo, hi;
+                gc_share_SFX(rows, p, np, &lo, &hi);
+                gc_gemv_cols_SFX(0, cols, hi - lo, a + (long)lo * lda, lda, x + (long)lo * incx, incx, 0,
+                                 part + (long)p * cols, 1);
+                GC_PRAGMA(omp barrier)
+                gc_share_SFX(cols, p, np, &lo, &hi);
+                for (int j = lo; j < hi; ++j) {
+                    REAL s = part[j];
+                    for (int q = 1; q < np; ++q)
+                        s += part[(long)q * cols + j];
+                    y[(long)j * incy] = beta == 0 ? s : y[(long)j * incy] + s;
+                }
+            }
+            return;
+        }
+        GC_PRAGMA(omp parallel)
+        {
+            int lo, hi;
+            gc_share_SFX(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+            if (trans)
+                gc_gemv_cols_SFX(lo, hi, rows, a, lda, x, incx, beta, y, incy);
+            else
+                gc_gemv_rows_SFX(lo, hi, cols, a, lda, x, incx, beta, y, incy);
+        }
+        return;
+    }
+#else
+    (void)threads;
+#endif
+    if (trans)
+        gc_gemv_cols_SFX(0, n, rows, a, lda, x, incx, beta, y, incy);
+    else
+        gc_gemv_rows_SFX(0, n, cols, a, lda, x, incx, beta, y, incy);
+}
+
+/* rows lo..hi of C += Pᵀ Q; each element sums its r terms in order k = 0, 1, ... */
+static GC_UNUSED void gc_rank_update_plain_SFX(int lo, int hi, int j0, int m, int n, int r, const REAL *p,
+                                               const REAL *q, REAL *c)
+{
+    for (int i = lo; i < hi; ++i)
+        for (int j = j0; j < n; ++j) {
+            REAL acc = c[(long)i * n + j];
+            for (int k = 0; k < r; ++k)
+                acc += p[(long)k * m + i] * q[(long)k * n + j];
+            c[(long)i * n + j] = acc;
+        }
+}
+
+#if defined(__GNUC__)
+/* A 4×(2 vectors) tile of C held in registers while the r rows of Q stream past (GCC's
+ * vector extension: a plain loop keeps the tile in memory, 4× slower). */
+typedef REAL gc_vec_SFX __attribute__((vector_size(32)));
+#define GC_VLEN_SFX ((int)(sizeof(gc_vec_SFX) / sizeof(REAL)))
+#ifndef GC_VLOAD          /* vectors stay in locals: returning one from a function changes the ABI */
+#define GC_VLOAD(v, x) __builtin_memcpy(&(v), (x), sizeof(v))
+#define GC_VSTORE(x, v) __builtin_memcpy((x), &(v), sizeof(v))
+#endif
+
+static GC_UNUSED void gc_rank_update_rows_SFX(int lo, int hi, int m, int n, int r, const REAL *p, const REAL *q,
+                                              REAL *c)
+{
+    const int V = GC_VLEN_SFX, wide = n - n % (2 * V);
+    int i = lo;
+    for (; i + 4 <= hi; i += 4) {
+        REAL *c0 = c + (long)i * n, *c1 = c0 + n, *c2 = c1 + n, *c3 = c2 + n;
+        for (int j = 0; j < wide; j += 2 * V) {
+            gc_vec_SFX a0, b0, a1, b1, a2, b2, a3, b3;
+            GC_VLOAD(a0, c0 + j); GC_VLOAD(b0, c0 + j + V);
+            GC_VLOAD(a1, c1 + j); GC_VLOAD(b1, c1 + j + V);
+            GC_VLOAD(a2, c2 + j); GC_VLOAD(b2, c2 + j + V);
+            GC_VLOAD(a3, c3 + j); GC_VLOAD(b3, c3 + j + V);
+            for (int k = 0; k < r; ++k) {
+                const REAL *qk = q + (long)k * n + j, *pk = p + (long)k * m + i;
+                gc_vec_SFX u, v;
+                GC_VLOAD(u, qk);
+                GC_VLOAD(v, qk + V);
+                a0 += pk[0] * u; b0 += pk[0] * v;
+                a1 += pk[1] * u; b1 += pk[1] * v;
+                a2 += pk[2] * u; b2 += pk[2] * v;
+                a3 += pk[3] * u; b3 += pk[3] * v;
+            }
+            GC_VSTORE(c0 + j, a0); GC_VSTORE(c0 + j + V, b0);
+            GC_VSTORE(c1 + j, a1); GC_VSTORE(c1 + j + V, b1);
+            GC_VSTORE(c2 + j, a2); GC_VSTORE(c2 + j + V, b2);
+            GC_VSTORE(c3 + j, a3); GC_VSTORE(c3 + j + V, b3);
+        }
+        gc_rank_update_plain_SFX(i, i + 4, wide, m, n, r, p, q, c);
+    }
+    gc_rank_update_plain_SFX(i, hi, 0, m, n, r, p, q, c);
+}
+#else
+static GC_UNUSED void gc_rank_update_rows_SFX(int lo, int hi, int m, int n, int r, const REAL *p, const REAL *q,
+                                              REAL *c)
+{
+    gc_rank_update_plain_SFX(lo, hi, 0, m, n, r, p, q, c);
+}
+#endif
+
+static GC_UNUSED void gc_rank_update_SFX(int m, int n, int r, const REAL *p, const REAL *q, REAL *c, int threads)
+{
+#if defined(_OPENMP)
+    if (threads && (long)m * n >= GC_PARALLEL_WORK && omp_get_max_threads() > 1) {
+        GC_PRAGMA(omp parallel)
+        {
+            int lo, hi;
+            gc_share_SFX(m, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+            gc_rank_update_rows_SFX(lo, hi, m, n, r, p, q, c);
+        }
+        return;
+    }
+#else
+    (void)threads;
+#endif
+    gc_rank_update_rows_SFX(0, m, m, n, r, p, q, c);
+}

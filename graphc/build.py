@@ -140,7 +140,19 @@ def _compile(cc, flags, source, root, lib, stamp, key):
                 os.unlink(leftover)
 
 
+_OPENMP_RUNTIME = []        # the OpenMP runtime, held open for the life of the process
+
+
 def load(path: Path):
-    """(library handle, entry function) of a built kernel."""
+    """(library handle, entry function) of a built kernel. The first load also opens the
+    OpenMP runtime the kernel links (libgomp) for good: when a kernel is freed (its
+    handle closed, as at interpreter exit) the runtime must not be unmapped while its
+    worker threads still spin in it."""
     lib = ffi.dlopen(str(path))
+    if not _OPENMP_RUNTIME:
+        import ctypes
+        try:                            # already mapped by the kernel: this only adds a reference
+            _OPENMP_RUNTIME.append(ctypes.CDLL("libgomp.so.1"))
+        except OSError:                 # no OpenMP runtime (kernels built without it)
+            _OPENMP_RUNTIME.append(None)
     return lib, getattr(lib, ENTRY)

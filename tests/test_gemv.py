@@ -58,3 +58,22 @@ def test_matrix_vector_products_against_numpy(dtype, m, k):
     tol = 1e-12 if np_dtype == np.float64 else 2e-4
     for got, ref in zip(f(a, xv, yv), want):
         np.testing.assert_allclose(got, ref, rtol=tol, atol=tol * k)
+
+
+def test_threaded_kernels_let_the_process_exit_cleanly(tmp_path):
+    """A process whose last act is a threaded kernel call exits with status 0, even with
+    OpenMP's threads spinning at exit (the runtime stays mapped when kernels are freed)."""
+    import os
+    import sys
+    script = tmp_path / "last_call.py"
+    script.write_text(
+        "import numpy as np, graphc as gc\n"
+        "W, h0, xs = gc.var('W', (256, 256)), gc.var('h0', (256,)), gc.var('xs', (20, 256))\n"
+        "hT, _ = gc.scan(lambda h, x: (gc.tanh(W @ h + x), None), h0, xs)\n"
+        "L = gc.sum(hT * hT)\n"
+        "f = gc.compile([W, h0, xs], [L, gc.grad(L, W)])\n"
+        "f(np.eye(256) / 2, np.ones(256), np.ones((20, 256)))\n")
+    env = dict(os.environ, OMP_WAIT_POLICY="active", OMP_NUM_THREADS="2")
+    for _ in range(3):
+        run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env)
+        assert run.returncode == 0, run.stderr[-2000:]

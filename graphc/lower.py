@@ -30,6 +30,7 @@ CHEAP_RECOMPUTE = 8         # per-element cost below which a shared value is rec
 LARGE_PROGRAM = 300         # materialized values beyond which scalars go to the arena
 ADD_CHAIN = 8               # partial sums of longer chains of additions are stored
 DEFER_BLOCK = 16            # most steps of a loop's low-rank accumulator updates added by one GEMM
+DEFER_ROWS = 256            # rows (steps × rank) such a block aims at
 
 
 @dataclass(eq=False)
@@ -560,10 +561,13 @@ class Deferred:
 
 
 def deferred_block(k, m, n, T) -> int:
-    """Steps per block of a deferred k-row product update of an m×n accumulator: as many
-    as keep both blocks within a quarter of the accumulator (at most DEFER_BLOCK, at most
-    T); below 2 the update stays a per-step GEMM."""
-    return min(DEFER_BLOCK, T, (m * n) // (4 * k * (m + n)))
+    """Steps per block of a deferred k-row product update of an m×n accumulator (q: k×n
+    per step, like the loop's carry): enough that a block adds DEFER_ROWS rows at once (a
+    GEMM with a short inner dimension runs far below peak, and every update streams the
+    whole accumulator), at most DEFER_BLOCK steps, at most T, and blocks within a 16th of
+    the T steps' rows of q a loop's history holds (checkpointed loops keep ~2√T of them);
+    below 2 the update stays a per-step GEMM."""
+    return min(DEFER_BLOCK, T, -(-DEFER_ROWS // k), T * n // (16 * (m + n)))
 
 
 def accumulating(body, inplace, T=1):

@@ -219,13 +219,19 @@ def _deferred(em, sub, outs, count, T):
     from .expr import _SFX
     rows, flush = [], []
     for c, d in sub.deferred.items():
-        em.need("gemv", d.dtype)
         row = f"({count} % {d.block})"
         rows += [f"sr[{c}] = {em.ref(d.p_block)} + {row} * {d.k * d.m};",
                  f"sr[{d.q}] = {em.ref(d.q_block)} + {row} * {d.k * d.n};"]
-        flush.append(f"if ({row} == {d.block - 1} || {count} == {T - 1}) "
-                     f"gc_rank_update{_SFX[d.dtype]}({d.m}, {d.n}, (int)({row} + 1) * {d.k}, {em.ref(d.p_block)}, "
-                     f"{em.ref(d.q_block)}, {em.ref(outs[c])}, {int(em.threads)});")
+        depth = f"(int)({row} + 1) * {d.k}"
+        if em.threads or not em.blas:       # csrc/gemv.c, threads on fixed slices of acc
+            em.need("gemv", d.dtype)
+            call = (f"gc_rank_update{_SFX[d.dtype]}({d.m}, {d.n}, {depth}, {em.ref(d.p_block)}, "
+                    f"{em.ref(d.q_block)}, {em.ref(outs[c])}, {int(em.threads)});")
+        else:                               # the BLAS's own threads are running anyway
+            em.need("gemm_blas", d.dtype)
+            call = (f"gc_gemm{_SFX[d.dtype]}({d.m}, {d.n}, {depth}, {em.ref(d.p_block)}, {d.m}, 1, "
+                    f"{em.ref(d.q_block)}, {d.n}, 0, 1, {em.ref(outs[c])}, {d.n});")
+        flush.append(f"if ({row} == {d.block - 1} || {count} == {T - 1}) {call}")
     return rows, flush
 
 

@@ -24,11 +24,12 @@ ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD di
 
 
 class Emitter(CallEmitter):
-    def __init__(self, program, name, blas=False):
+    def __init__(self, program, name, blas=False, threads=None):
         self.program, self.name, self.blas = program, name, blas
         # OpenMP threads only where no BLAS call runs: OpenBLAS's own threads spin after
-        # each call, and two busy pools on two cores cost milliseconds.
-        self.threads = not (blas and calls_blas(program))
+        # each call, and two busy pools on two cores cost milliseconds. Loop bodies take
+        # the decision of the whole program.
+        self.threads = not (blas and calls_blas(program)) if threads is None else threads
         self.helpers = {}            # (csrc name, dtype name) -> True, in order of first use
         self.declarations = {}       # file-scope tables and constants, by name (loop bodies add theirs)
         self.functions = []          # static functions (loop bodies) placed before the entry point
@@ -271,10 +272,9 @@ class Emitter(CallEmitter):
 
     def sub_emitter(self, program, name):
         """An Emitter for a loop body: its helpers, tables and functions join this file's."""
-        sub = Emitter(program, name, self.blas)
+        sub = Emitter(program, name, self.blas, self.threads)
         sub.helpers, sub.declarations, sub.functions = self.helpers, self.declarations, self.functions
         sub.emitted = self.emitted
-        sub.threads = self.threads
         return sub
 
     def function_lines(self, static=False):

@@ -34,15 +34,12 @@ def swap(x):
 def fused_update(acc, update):
     """`acc + update` as matmul_add when `update` is a 2-D product (or its transpose),
     else None."""
-    y, transposed = update, False
-    if y.op.name == "transpose" and y.params["perm"] == (1, 0):
-        y, transposed = y.inputs[0], True
-    if y.op.name != "matmul" or y.ndim != 2 or any(i.ndim != 2 for i in y.inputs):
+    y = update.inputs[0] if update.op.name == "transpose" else update
+    factors = product_factors(update) if y.op.name == "matmul" else None
+    if factors is None:
         return None
-    a, b = y.inputs
-    if transposed:
-        a, b = swap(b), swap(a)
-    return matmul_add_p.bind(acc, a, b)
+    p, q = factors                              # update = pᵀ q
+    return matmul_add_p.bind(acc, swap(p), q)
 
 
 def product_factors(update):

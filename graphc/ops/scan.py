@@ -217,6 +217,15 @@ def scan(f, init, xs=None, length=None, reverse=False):
     return _pack(list(parts[:len(inits)]), carry_kind), _pack(list(parts[len(inits):]), y_kind)
 
 
+def crossing(order, inside, outputs):
+    """The values outside the id set `inside` that nodes inside read, in `order`, then the
+    outputs outside it (repeats included): what a region reads from beyond itself."""
+    for n in order:
+        if n.id in inside:
+            yield from (i for i in n.inputs if i.id not in inside)
+    yield from (o for o in outputs if o.id not in inside)
+
+
 def close_over(params, outputs):
     """Closure conversion: the values `outputs` read from outside the loop (independent of
     `params`) become new placeholder parameters. Small constants stay inside as literals,
@@ -237,14 +246,8 @@ def close_over(params, outputs):
                 stack.extend(u.inputs)
             else:
                 hoisted[u.id] = u
-    for n in order:
-        if n.id in inner:
-            for i in n.inputs:
-                if i.id not in inner:
-                    hoist(i)
-    for o in outputs:
-        if o.id not in inner:
-            hoist(o)
+    for u in crossing(order, inner, outputs):
+        hoist(u)
     consts = sorted(hoisted.values(), key=lambda n: n.id)
     placeholders = [var(f"const{j}", u.shape, u.dtype) for j, u in enumerate(consts)]
     mapping = {u.id: p for u, p in zip(consts, placeholders)}
@@ -353,14 +356,8 @@ def _scan_vjp(g, out, *inputs, body, length, reverse, history, wanted=None):
                 continue
             stored.setdefault(u.id, u)
             return
-    for n in order:
-        if n.id in adjoint:
-            for i in n.inputs:
-                if i.id not in adjoint:
-                    visit(i)
-    for o in bwd_outputs:
-        if o.id not in adjoint:
-            visit(o)
+    for u in crossing(order, adjoint, bwd_outputs):
+        visit(u)
     residuals = sorted(stored.values(), key=lambda n: n.id)
     need_hist = bool(need_in or need_out or gh)
     fwd_history = history or need_hist

@@ -16,9 +16,20 @@
 #if defined(_OPENMP)
 #include <omp.h>
 #endif
+#ifndef GC_TEAM_BARRIER       /* the team of a loop run by one persistent team (codegen/team.py) */
+#if defined(_OPENMP)
+#define GC_TEAM_BARRIER GC_PRAGMA(omp barrier)
+#define GC_THREAD_NUM omp_get_thread_num()
+#define GC_NUM_THREADS omp_get_num_threads()
+#else
+#define GC_TEAM_BARRIER
+#define GC_THREAD_NUM 0
+#define GC_NUM_THREADS 1
+#endif
+#endif
 #ifndef GC_PARALLEL_WORK
 #define GC_PARALLEL_WORK 65536L       /* matrix elements from which threads pay off */
-#define GC_PARTIALS 4096              /* partial sums of a threaded Aᵀ x kept on the stack */
+#define GC_PARTIALS 4096              /* partial sums of a threaded Aᵀ x (entries) */
 #endif
 
 /* y[lo:hi] of y = A x (rows lo..hi of A) */
@@ -144,6 +155,42 @@ static GC_UNUSED void gc_gemv_SFX(int trans, int rows, int cols, const REAL *a, 
         gc_gemv_rows_SFX(0, n, cols, a, lda, x, incx, beta, y, incy);
 }
 
+/* Thread p's part of y = op(A) x + beta y inside a loop run by a persistent team of np
+ * threads (every thread calls with the same arguments; codegen/team.py): A x by the
+ * thread's rows of y (gc_share), as gc_gemv does. Aᵀ x: partial sums over the thread's
+ * rows of A into its own slice of `part` (GC_PARTIALS entries shared by the team), one
+ * wait for the team, then the thread's share of y; for small products (or partial sums
+ * that do not fit), a wait and then the thread's columns. Needs: the thread's rows of x (Aᵀ x) or all of x
+ * (A x) written and visible. Each element of y is summed as gc_gemv sums it with
+ * threads = np, so a loop gives the same results in a team as outside one. */
+static GC_UNUSED void gc_gemv_team_SFX(int trans, int rows, int cols, const REAL *a, int lda, const REAL *x,
+                                       int incx, REAL beta, REAL *y, int incy, int p, int np, REAL *part)
+{
+    int lo, hi;
+    if (!trans) {
+        gc_share_SFX(rows, p, np, &lo, &hi);
+        gc_gemv_rows_SFX(lo, hi, cols, a, lda, x, incx, beta, y, incy);
+        return;
+    }
+    if ((long)rows * cols >= GC_PARALLEL_WORK && np > 1 && (long)cols * np <= GC_PARTIALS) {
+        gc_share_SFX(rows, p, np, &lo, &hi);
+        gc_gemv_cols_SFX(0, cols, hi - lo, a + (long)lo * lda, lda, x + (long)lo * incx, incx, 0,
+                         part + (long)p * cols, 1);
+        GC_TEAM_BARRIER
+        gc_share_SFX(cols, p, np, &lo, &hi);
+        for (int j = lo; j < hi; ++j) {
+            REAL s = part[j];
+            for (int q = 1; q < np; ++q)
+                s += part[(long)q * cols + j];
+            y[(long)j * incy] = beta == 0 ? s : y[(long)j * incy] + s;
+        }
+        return;
+    }
+    GC_TEAM_BARRIER
+    gc_share_SFX(cols, p, np, &lo, &hi);
+    gc_gemv_cols_SFX(lo, hi, rows, a, lda, x, incx, beta, y, incy);
+}
+
 /* rows lo..hi of C += Pᵀ Q; each element sums its r terms in order k = 0, 1, ... */
 static GC_UNUSED void gc_rank_update_plain_SFX(int lo, int hi, int j0, int m, int n, int r, const REAL *p,
                                                const REAL *q, REAL *c)
@@ -223,4 +270,13 @@ static GC_UNUSED void gc_rank_update_SFX(int m, int n, int r, const REAL *p, con
     (void)threads;
 #endif
     gc_rank_update_rows_SFX(0, m, m, n, r, p, q, c);
+}
+
+/* Thread t's rows of C += Pᵀ Q inside a loop run by a persistent team of nt threads. */
+static GC_UNUSED void gc_rank_update_team_SFX(int m, int n, int r, const REAL *p, const REAL *q, REAL *c, int t,
+                                              int nt)
+{
+    int lo, hi;
+    gc_share_SFX(m, t, nt, &lo, &hi);
+    gc_rank_update_rows_SFX(lo, hi, m, n, r, p, q, c);
 }

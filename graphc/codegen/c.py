@@ -24,6 +24,9 @@ ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD di
 
 
 class Emitter(CallEmitter):
+    signature = "(const void *const *arg, void *const *res, void *work)"
+    team = False                 # a loop body run by every thread of a team (codegen/team.py)
+
     def __init__(self, program, name, blas=False, threads=None):
         self.program, self.name, self.blas = program, name, blas
         # OpenMP threads only where no BLAS call runs: OpenBLAS's own threads spin after
@@ -85,7 +88,9 @@ class Emitter(CallEmitter):
             make_store(body, index)
             opens = [f"for (int i = 0; i < {size}; ++i) {{"]
             closes = ["}"]
-        if opens and store_offset is not None and size >= PARALLEL_ELEMENTS and self.threads:
+        if opens and store_offset is not None and self.team:
+            opens = self.shared(opens, body, store_offset, size)   # the thread's share of the loop
+        elif opens and store_offset is not None and size >= PARALLEL_ELEMENTS and self.threads:
             opens = ["GC_PARALLEL_FOR"] + opens     # each iteration writes its own elements
         return opens + _indent(body.lines, 1) + closes if opens else body.lines, flat
 
@@ -286,15 +291,15 @@ class Emitter(CallEmitter):
             elif ins.kind == "call" and ins.node.op.name in ("solve", "inv", "det", "slogdet"):
                 self.need("lu", ins.node.inputs[0].dtype)
         body_parts, instr_parts = [[]], [[]]
-        has_locals = any(b.kind == "local" for b in p.buffers)
+        whole = self.team or any(b.kind == "local" for b in p.buffers)
         for k, ins in enumerate(p.instrs):
-            if k and k % CHUNK == 0 and not has_locals:
+            if k and k % CHUNK == 0 and not whole:
                 body_parts.append([])
                 instr_parts.append([])
             instr_parts[-1].append(ins)
             self.rebind = ins.extra.get("rebind", {})
-            body_parts[-1] += self.comment(ins)
-            body_parts[-1] += getattr(self, "emit_" + ins.kind)(ins)
+            body_parts[-1] += self.instruction_lines(ins)
+        body_parts[-1] += self.closing_lines()
         from ..ir import toposort
         from ..ops.shape import table_name
         for n in toposort(p.outputs):
@@ -325,7 +330,7 @@ class Emitter(CallEmitter):
             lines += [f"(void)w_{b.name};" for b in p.buffers
                       if b.kind == "arena" and b.offset is not None and b.name in used]
             return lines + ["(void)work;"]
-        signature = "(const void *const *arg, void *const *res, void *work)"
+        signature = self.signature
         linkage = "static " if static else ""
         if len(body_parts) == 1:
             return [f"{linkage}int {self.name}{signature}", "{"] + \
@@ -340,6 +345,14 @@ class Emitter(CallEmitter):
                  for j in range(len(body_parts))]
         return functions + [f"{linkage}int {self.name}{signature}", "{", "    int code;"] + \
             _indent(calls + ["return 0;"], 1) + ["}"]
+
+    def instruction_lines(self, ins):
+        """The C of one instruction, after its comment."""
+        return self.comment(ins) + getattr(self, "emit_" + ins.kind)(ins)
+
+    def closing_lines(self):
+        """Lines after the last instruction of the function."""
+        return []
 
     def render(self) -> str:
         p = self.program

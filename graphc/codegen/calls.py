@@ -5,6 +5,15 @@ from ..affine import broadcast_index, offset
 from .expr import _SFX, _indent, _loops
 
 
+def gemv_operands(m, n, k, a, lda, ta, b, ldb, tb, ldc):
+    """c = op(a) op(b) (m×k by k×n, n == 1 or m == 1) as one matrix-vector product:
+    (transposed, rows, cols, matrix, its leading dimension, vector, its stride, c's stride)."""
+    if n == 1:          # c[i*ldc] = sum_j op(A)[i,j] op(B)[j]
+        return ta, (k if ta else m), (m if ta else k), a, lda, b, (1 if tb else ldb), ldc
+    # c[j] = sum_i op(A)[i] op(B)[i,j]: op(B)ᵀ times a vector
+    return (not tb), (n if tb else k), (k if tb else n), b, ldb, a, (lda if ta else 1), 1
+
+
 def _block(opens, closes, body):
     """`body` inside the batch loops `opens`/`closes`, in a block of its own."""
     return ["{"] + _indent(opens + _indent(body, 1) + closes, 1) + ["}"]
@@ -63,13 +72,9 @@ class CallEmitter:
         sfx = _SFX[dtype]
         if n == 1 or m == 1:
             self.need("gemv", dtype)
-            threads = int(self.threads)
-            if n == 1:          # c[i*ldc] = sum_j op(A)[i,j] op(B)[j]
-                return (f"gc_gemv{sfx}({int(ta)}, {k if ta else m}, {m if ta else k}, {a}, {lda}, {b}, "
-                        f"{1 if tb else ldb}, {beta}, {c}, {ldc}, {threads});")
-            # c[j] = sum_i op(A)[i] op(B)[i,j]: op(B)ᵀ times a vector
-            return (f"gc_gemv{sfx}({int(not tb)}, {n if tb else k}, {k if tb else n}, {b}, {ldb}, {a}, "
-                    f"{lda if ta else 1}, {beta}, {c}, 1, {threads});")
+            trans, rows, cols, mat, ldm, x, incx, incy = gemv_operands(m, n, k, a, lda, ta, b, ldb, tb, ldc)
+            return (f"gc_gemv{sfx}({int(trans)}, {rows}, {cols}, {mat}, {ldm}, {x}, {incx}, {beta}, {c}, {incy}, "
+                    f"{int(self.threads)});")
         self.need("gemm_blas" if self.blas else "gemm", dtype)
         return f"gc_gemm{sfx}({m}, {n}, {k}, {a}, {lda}, {int(ta)}, {b}, {ldb}, {int(tb)}, {beta}, {c}, {ldc});"
 

@@ -52,6 +52,7 @@ class Body:
         self.pad_state = pad_state or {}       # pad id -> operand in range (True) or zero
         self.pad_conditions = []               # (pad id, [(inner index, size)]) when unknown
         self.lines, self.memo, self.offsets = [], {}, []
+        self.accesses = []                     # (buffer, offset) of every read
         self.flat_key, self.flat_var = flat_key, flat_var
         self.count = 0
         self.uses_index = False
@@ -64,6 +65,7 @@ class Body:
             return buf.name
         off = offset(index, shape)
         self.offsets.append(off)
+        self.accesses.append((buf, off))
         text = self.flat_var if self.flat_key is not None and off.key() == self.flat_key else off.c()
         return f"{self.refs[buf.name]}[{text}]"
 

@@ -4,6 +4,7 @@ the step's slices, the carries and the step's slot of each stacked output."""
 import math
 
 from .expr import _indent
+from .team import body_emitter, region, runs_in_team
 
 
 def emit_scan(em, ins):
@@ -11,16 +12,18 @@ def emit_scan(em, ins):
     p = node.params
     body, T, reverse = p["body"], p["length"], p["reverse"]
     nc, nx = body.n_carry, body.n_x
-    fn = body_function(em, sub)
+    team = runs_in_team(em, [sub])
+    fn = body_function(em, sub, team)
     outs, operands = ins.outs, ins.extra["operands"]
     inplace, pingpong = ins.extra["inplace"], ins.extra["pingpong"]
     work = ins.scratch[0]
     n_out = len(body.outputs)
-    lines = [f"const void *sa[{len(body.params)}];", f"void *sr[{len(sub.outputs)}];",
+    pre = []                    # memory set up before the loop
+    setup = [f"const void *sa[{len(body.params)}];", f"void *sr[{len(sub.outputs)}];",
              f"void *bw = (void *){em.ref(work)};", "(void)bw;"]
     for j in range(nc + nx, len(body.params)):
         buf, off = operands[j]
-        lines.append(f"sa[{j}] = {_at(em, buf, off)};")
+        setup.append(f"sa[{j}] = {_at(em, buf, off)};")
     hist = {k: outs[nc + (n_out - nc) + k] for k in range(nc)} if p["history"] else {}
     a_in, a_out = (1, 0) if reverse else (0, 1)
     start = T if reverse else 0
@@ -28,10 +31,12 @@ def emit_scan(em, ins):
         buf, off = operands[k]
         size, ctype = math.prod(node.shape[k]), outs[k].ctype
         if k in hist:
-            lines.append(f"memcpy({em.ref(hist[k])} + {start * size}, {_at(em, buf, off)}, "
-                         f"sizeof({ctype}) * {size});")
+            pre.append(f"memcpy({em.ref(hist[k])} + {start * size}, {_at(em, buf, off)}, "
+                       f"sizeof({ctype}) * {size});")
         else:
-            lines += _carry_start(em, k, outs[k], buf, off, size, k in inplace)
+            init, pointers = _carry_start(em, k, outs[k], buf, off, size, k in inplace)
+            pre += init
+            setup += pointers
     step = []
     for k in range(nc):
         size = math.prod(node.shape[k])
@@ -46,27 +51,49 @@ def emit_scan(em, ins):
         step.append(f"sa[{nc + j}] = {_at(em, buf, off)} + t * {math.prod(body.params[nc + j].shape)};")
     for j in range(nc, n_out):
         step.append(f"sr[{j}] = {em.ref(outs[j])} + t * {math.prod(body.outputs[j].shape)};")
-    rows, flush = _deferred(em, sub, outs, "s", T)
-    step += rows + [f"if ((code = {fn}(sa, sr, bw)) != 0) return code;"] + flush
+    rows, flush = _deferred(em, sub, outs, "s", T, team)
+    step += rows + [_call(fn, "sa, sr, bw", team)] + flush + _step_end(team)
     for k in range(nc):
         if k not in hist and k not in inplace:
             step.append(f"sa[{k}] = sr[{k}];")
     t_expr = f"{T - 1} - s" if reverse else "s"
-    lines += [f"for (long s = 0; s < {T}; ++s) {{", f"    const long t = {t_expr};", "    (void)t;"] + \
+    loop = [f"for (long s = 0; s < {T}; ++s) {{", f"    const long t = {t_expr};", "    (void)t;"] + \
         _indent(step, 1) + ["}"]
+    post = []
     for k, h in hist.items():
         size = math.prod(node.shape[k])
         final = 0 if reverse else T
-        lines.append(f"memcpy({em.ref(outs[k])}, {em.ref(h)} + {final * size}, sizeof({outs[k].ctype}) * {size});")
-    return ["{", "    int code;"] + _indent(lines, 1) + ["}"]
+        post.append(f"memcpy({em.ref(outs[k])}, {em.ref(h)} + {final * size}, sizeof({outs[k].ctype}) * {size});")
+    return _block(pre, setup + loop, post, team)
 
 
-def body_function(em, sub):
-    """The name of the static C function computing one step of program `sub` (emitted once)."""
-    fn = f"{em.name}_{_prefix(sub)}body"
+def _block(pre, loop, post, team):
+    """A loop's C block: set-up, the loop (run by a team when `team`), what follows."""
+    if team:
+        return ["{"] + _indent(pre + region(loop) + post, 1) + ["}"]
+    return ["{", "    int code;"] + _indent(pre + loop + post, 1) + ["}"]
+
+
+def _call(fn, args, team):
+    """The call of a step's body function."""
+    if team:
+        return f"(void){fn}({args}, gc_tid, gc_nt, gc_part);"
+    return f"if ((code = {fn}({args})) != 0) return code;"
+
+
+def _step_end(team):
+    """After a step of a team's loop every thread waits for the others."""
+    return ["GC_TEAM_BARRIER"] if team else []
+
+
+def body_function(em, sub, team=False):
+    """The name of the static C function computing one step of program `sub` (emitted
+    once), a team's (codegen/team.py) when `team`."""
+    fn = f"{em.name}_{_prefix(sub)}{'team_' if team else ''}body"
     if fn not in em.emitted:
         em.emitted.add(fn)
-        em.functions += em.sub_emitter(sub, fn).function_lines(static=True) + [""]
+        emitter = body_emitter(em, sub, fn) if team else em.sub_emitter(sub, fn)
+        em.functions += emitter.function_lines(static=True) + [""]
     return fn
 
 
@@ -77,12 +104,17 @@ def emit_forward_pair(em, ins):
     nc = node.params["body"].n_carry
     outs = ins.extra["outs"]
     plan = pair["plan"]
+    team = runs_in_team(em, [pair["sub"]])
     lines = _advance_setup(em, pair, initial=True)
-    lines += _plan_loop(em, pair, ins.extra["advance"], outs, plan.actions[:plan.split], None)
+    lines += _plan_loop(em, pair, ins.extra["advance"], outs, plan.actions[:plan.split], None, team)
+    final = []
     for k in range(nc):
         size = math.prod(node.shape[k])
-        lines.append(f"memcpy({em.ref(outs[k])}, cur{k}, sizeof({outs[k].ctype}) * {size});")
-    return ["{", "    int code;"] + _indent(lines, 1) + ["}"]
+        final.append(f"memcpy({em.ref(outs[k])}, cur{k}, sizeof({outs[k].ctype}) * {size});")
+    if team:                    # cur is each thread's own
+        lines += ["if (gc_tid == 0) {"] + _indent(final, 1) + ["}"]
+        return _block([], lines, [], team)
+    return _block([], lines + final, [], team)
 
 
 def emit_reverse_pair(em, ins):
@@ -91,7 +123,8 @@ def emit_reverse_pair(em, ins):
     pair, node, sub = ins.extra["pair"], ins.node, ins.extra["body"]
     body, T = node.params["body"], node.params["length"]
     nc = body.n_carry
-    fn = body_function(em, sub)
+    team = runs_in_team(em, [pair["sub"], sub])
+    fn = body_function(em, sub, team)
     outs, inplace, pingpong = ins.outs, ins.extra["inplace"], ins.extra["pingpong"]
     lines = _advance_setup(em, pair, initial=False)
     work = ins.scratch[0]
@@ -100,10 +133,13 @@ def emit_reverse_pair(em, ins):
     ops = ins.extra["operands"]
     for j in range(nc + body.n_x, len(body.params)):
         lines.append(f"sa[{j}] = {_at(em, ops[j][1], ops[j][2])};")
+    pre = []
     for k in range(nc):
         buf, off = ops[k][1], ops[k][2]
         size = math.prod(node.shape[k])
-        lines += _carry_start(em, k, outs[k], buf, off, size, k in inplace)
+        init, pointers = _carry_start(em, k, outs[k], buf, off, size, k in inplace)
+        pre += init
+        lines += pointers
     step = []
     for k in range(nc):
         if k not in inplace:
@@ -120,15 +156,15 @@ def emit_reverse_pair(em, ins):
             step.append(f"sa[{j}] = {em.ref(pair['tape_res'][ops[j][1]])} + (s - q[1]) * {size};")
     for j in range(nc, len(body.outputs)):
         step.append(f"sr[{j}] = {em.ref(outs[j])} + t * {math.prod(body.outputs[j].shape)};")
-    rows, flush = _deferred(em, sub, outs, "n", T)
-    step += rows + [f"if ((code = {fn}(sa, sr, bw)) != 0) return code;"] + flush
+    rows, flush = _deferred(em, sub, outs, "n", T, team)
+    step += rows + [_call(fn, "sa, sr, bw", team)] + flush + _step_end(team)
     step += [f"sa[{k}] = sr[{k}];" for k in range(nc) if k not in inplace] + ["++n;"]
     t_expr = f"{T - 1} - s" if pair["node"].params["reverse"] else "s"
     reverse = ["for (long s = q[2] - 1; s >= q[1]; --s) {", f"    const long t = {t_expr};", "    (void)t;"] + \
         _indent(step, 1) + ["}"]
     plan = pair["plan"]
-    lines += _plan_loop(em, pair, ins.extra["advance"], None, plan.actions[plan.split:], reverse)
-    return ["{", "    int code;"] + _indent(lines, 1) + ["}"]
+    lines += _plan_loop(em, pair, ins.extra["advance"], None, plan.actions[plan.split:], reverse, team)
+    return _block(pre, lines, [], team)
 
 
 def _advance_setup(em, pair, initial):
@@ -153,13 +189,13 @@ def em_ctype(node):
     return dtypes.ctype(node.dtype)
 
 
-def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines):
+def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines, team):
     """The plan's action table and the loop interpreting it: store and restore snapshots,
     advance (recording the tape on taped steps), reverse (`reverse_lines`)."""
     node = pair["node"]
     body, T = node.params["body"], node.params["length"]
     nc, nx = body.n_carry, body.n_x
-    fn = body_function(em, pair["sub"])
+    fn = body_function(em, pair["sub"], team)
     fwork, carries, junk = scratch[0], scratch[1:1 + 2 * nc], list(scratch[1 + 2 * nc:])
     kinds = {"store": 0, "restore": 1, "advance": 2, "reverse": 3}
     rows = [(kinds[a[0]],) + tuple(a[1:]) + (0,) * (4 - len(a)) for a in actions]
@@ -177,8 +213,10 @@ def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines):
     for k in range(nc):
         size = math.prod(body.outputs[k].shape)
         h = em.ref(pair["tape_hist"][k])
-        step += ["if (taped) {",
-                 f"    if (s == q[3]) memcpy({h}, cur{k}, {carry_bytes[k]});",
+        copy = [f"memcpy({h}, cur{k}, {carry_bytes[k]});"]
+        if team:                # by one thread, seen by all before the step reads it
+            copy = ["if (gc_tid == 0) " + copy[0], "GC_TEAM_BARRIER"]
+        step += ["if (taped) {", "    if (s == q[3]) {"] + _indent(copy, 2) + ["    }",
                  f"    fa[{k}] = {h} + (s - q[3]) * {size}; fr[{k}] = {h} + (s - q[3] + 1) * {size};",
                  "} else {",
                  f"    fa[{k}] = cur{k}; fr[{k}] = (cur{k} == A{k}) ? B{k} : A{k};",
@@ -196,15 +234,17 @@ def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines):
             step.append(f"fr[{j}] = {em.ref(user_outs[j])} + t * {size};")
         else:
             step.append(f"fr[{j}] = {em.ref(junk.pop(0))};")
-    step.append(f"if ((code = {fn}(fa, fr, fw)) != 0) return code;")
+    step += [_call(fn, "fa, fr, fw", team)] + _step_end(team)
     step += [f"cur{k} = fr[{k}];" for k in range(nc)]
     t_expr = f"{T - 1} - s" if node.params["reverse"] else "s"
     advance = ["for (long s = q[1]; s < q[2]; ++s) {", f"    const long t = {t_expr};",
                "    const int taped = q[3] >= 0 && s >= q[3];", "    (void)t; (void)taped;"] + \
         _indent(step, 1) + ["}"]
+    store = [f"memcpy({snap} + q[1] * {total} + {offsets[k]}, cur{k}, {carry_bytes[k]});" for k in range(nc)]
+    if team:                    # by one thread, the others waiting until it is done
+        store = ["if (gc_tid == 0) {"] + _indent(store, 1) + ["}", "GC_TEAM_BARRIER"]
     loop = [f"for (int a = 0; a < {len(rows)}; ++a) {{", "    const long *q = plan[a];",
-            "    if (q[0] == 0) {"] + _indent([f"memcpy({snap} + q[1] * {total} + {offsets[k]}, cur{k}, "
-                                            f"{carry_bytes[k]});" for k in range(nc)], 2) + \
+            "    if (q[0] == 0) {"] + _indent(store, 2) + \
         ["    } else if (q[0] == 1) {"] + \
         _indent([f"cur{k} = (const void *)({snap} + q[1] * {total} + {offsets[k]});" for k in range(nc)], 2) + \
         ["    } else if (q[0] == 2) {"] + _indent(advance, 2) + ["    } else {"] + \
@@ -212,7 +252,7 @@ def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines):
     return lines + loop
 
 
-def _deferred(em, sub, outs, count, T):
+def _deferred(em, sub, outs, count, T, team=False):
     """Lines before and after a step's call for the deferred accumulators of `sub`: the
     step writes its factors into the block rows of step `count` (steps done so far), and
     every block's last step adds the block into the accumulator with one GEMM."""
@@ -223,6 +263,12 @@ def _deferred(em, sub, outs, count, T):
         rows += [f"sr[{c}] = {em.ref(d.p_block)} + {row} * {d.k * d.m};",
                  f"sr[{d.q}] = {em.ref(d.q_block)} + {row} * {d.k * d.n};"]
         depth = f"(int)({row} + 1) * {d.k}"
+        if team:                            # every thread its rows, once all rows are in
+            em.need("gemv", d.dtype)
+            flush += [f"if ({row} == {d.block - 1} || {count} == {T - 1}) {{", "    GC_TEAM_BARRIER",
+                      f"    gc_rank_update_team{_SFX[d.dtype]}({d.m}, {d.n}, {depth}, {em.ref(d.p_block)}, "
+                      f"{em.ref(d.q_block)}, {em.ref(outs[c])}, gc_tid, gc_nt);", "}"]
+            continue
         if em.threads or not em.blas:       # csrc/gemv.c, threads on fixed slices of acc
             em.need("gemv", d.dtype)
             call = (f"gc_rank_update{_SFX[d.dtype]}({d.m}, {d.n}, {depth}, {em.ref(d.p_block)}, "
@@ -236,11 +282,11 @@ def _deferred(em, sub, outs, count, T):
 
 
 def _carry_start(em, k, out, buf, off, size, inplace):
-    """The step function's first carry k: the operand itself, or (an accumulator updated
-    in place) the result buffer, initialised from it."""
+    """(memory set-up, pointers) of the step function's first carry k: the operand itself,
+    or (an accumulator updated in place) the result buffer, initialised from it."""
     if not inplace:
-        return [f"sa[{k}] = {_at(em, buf, off)};"]
-    return [_init(em, out, buf, off, size), f"sa[{k}] = {em.ref(out)}; sr[{k}] = {em.ref(out)};"]
+        return [], [f"sa[{k}] = {_at(em, buf, off)};"]
+    return [_init(em, out, buf, off, size)], [f"sa[{k}] = {em.ref(out)}; sr[{k}] = {em.ref(out)};"]
 
 
 def _init(em, out, buf, value, size):

@@ -80,7 +80,8 @@ int main(void)
                     failures += check_gemv(trans, rows, cols, cols, 1, 1, beta, threads);
                     failures += check_gemv(trans, rows, cols, cols + 3, 2, 3, beta, threads);
                 }
-    static const int updates[][3] = {{1, 1, 1}, {3, 5, 2}, {4, 8, 4}, {9, 17, 5}, {256, 256, 16}, {300, 259, 7}};
+    static const int updates[][3] = {{1, 1, 1}, {3, 5, 2}, {4, 8, 4}, {9, 17, 5}, {256, 256, 16}, {300, 259, 7},
+                                        {257, 250, 70}, {13, 300, 33}, {8, 96, 32}};
     for (unsigned z = 0; z < sizeof updates / sizeof updates[0]; ++z)
         for (int threads = 0; threads < 2; ++threads)
             failures += check_rank_update(updates[z][0], updates[z][1], updates[z][2], threads);

@@ -4,6 +4,9 @@
  *           lda), op(A) = A (y has rows entries) or Aᵀ (y has cols entries).
  * gc_rank_update: C += Pᵀ Q, C m×n, P r×m, Q r×n (all row-major, contiguous), for the
  *           blocks of a loop's deferred accumulator updates (few rows r).
+ * gc_gemv_team, gc_rank_update_team: one thread's part of the same, called by every
+ *           thread of a team (a loop run in one parallel region, codegen/team.py; the
+ *           threaded gc_gemv and gc_rank_update open a region around them).
  *
  * Why not the BLAS: a loop calls these once per step on the same matrix. Each thread
  * always computes the same slice of the output, so it reads the same part of A every
@@ -107,54 +110,6 @@ static GC_UNUSED void gc_share_SFX(int n, int p, int np, int *lo, int *hi)
     *hi = (int)(b < n ? b : n);
 }
 
-static GC_UNUSED void gc_gemv_SFX(int trans, int rows, int cols, const REAL *a, int lda, const REAL *x, int incx,
-                                  REAL beta, REAL *y, int incy, int threads)
-{
-    const int n = trans ? cols : rows;
-#if defined(_OPENMP)
-    if (threads && (long)rows * cols >= GC_PARALLEL_WORK && omp_get_max_threads() > 1) {
-        if (trans && (long)cols * omp_get_max_threads() <= GC_PARTIALS) {
-            /* Aᵀ x with each thread on the rows it has for A x: partial sums, then each
-             * thread adds up its slice of them (in thread order). */
-            REAL part[GC_PARTIALS];
-            GC_PRAGMA(omp parallel)
-            {
-                const int p = omp_get_thread_num(), np = omp_get_num_threads();
-                int lo, hi;
-                gc_share_SFX(rows, p, np, &lo, &hi);
-                gc_gemv_cols_SFX(0, cols, hi - lo, a + (long)lo * lda, lda, x + (long)lo * incx, incx, 0,
-                                 part + (long)p * cols, 1);
-                GC_PRAGMA(omp barrier)
-                gc_share_SFX(cols, p, np, &lo, &hi);
-                for (int j = lo; j < hi; ++j) {
-                    REAL s = part[j];
-                    for (int q = 1; q < np; ++q)
-                        s += part[(long)q * cols + j];
-                    y[(long)j * incy] = beta == 0 ? s : y[(long)j * incy] + s;
-                }
-            }
-            return;
-        }
-        GC_PRAGMA(omp parallel)
-        {
-            int lo, hi;
-            gc_share_SFX(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
-            if (trans)
-                gc_gemv_cols_SFX(lo, hi, rows, a, lda, x, incx, beta, y, incy);
-            else
-                gc_gemv_rows_SFX(lo, hi, cols, a, lda, x, incx, beta, y, incy);
-        }
-        return;
-    }
-#else
-    (void)threads;
-#endif
-    if (trans)
-        gc_gemv_cols_SFX(0, n, rows, a, lda, x, incx, beta, y, incy);
-    else
-        gc_gemv_rows_SFX(0, n, cols, a, lda, x, incx, beta, y, incy);
-}
-
 /* Thread p's part of y = op(A) x + beta y inside a loop run by a persistent team of np
  * threads (every thread calls with the same arguments; codegen/team.py): A x by the
  * thread's rows of y (gc_share), as gc_gemv does. Aᵀ x: partial sums over the thread's
@@ -189,6 +144,27 @@ static GC_UNUSED void gc_gemv_team_SFX(int trans, int rows, int cols, const REAL
     GC_TEAM_BARRIER
     gc_share_SFX(cols, p, np, &lo, &hi);
     gc_gemv_cols_SFX(lo, hi, rows, a, lda, x, incx, beta, y, incy);
+}
+
+static GC_UNUSED void gc_gemv_SFX(int trans, int rows, int cols, const REAL *a, int lda, const REAL *x, int incx,
+                                  REAL beta, REAL *y, int incy, int threads)
+{
+    const int n = trans ? cols : rows;
+#if defined(_OPENMP)
+    if (threads && (long)rows * cols >= GC_PARALLEL_WORK && omp_get_max_threads() > 1) {
+        REAL part[GC_PARTIALS];
+        GC_PRAGMA(omp parallel)
+        gc_gemv_team_SFX(trans, rows, cols, a, lda, x, incx, beta, y, incy, omp_get_thread_num(),
+                         omp_get_num_threads(), part);
+        return;
+    }
+#else
+    (void)threads;
+#endif
+    if (trans)
+        gc_gemv_cols_SFX(0, n, rows, a, lda, x, incx, beta, y, incy);
+    else
+        gc_gemv_rows_SFX(0, n, cols, a, lda, x, incx, beta, y, incy);
 }
 
 /* rows lo..hi of C += Pᵀ Q; each element sums its r terms in order k = 0, 1, ... */
@@ -267,24 +243,6 @@ static GC_UNUSED void gc_rank_update_rows_SFX(int lo, int hi, int m, int n, int 
 }
 #endif
 
-static GC_UNUSED void gc_rank_update_SFX(int m, int n, int r, const REAL *p, const REAL *q, REAL *c, int threads)
-{
-#if defined(_OPENMP)
-    if (threads && (long)m * n >= GC_PARALLEL_WORK && omp_get_max_threads() > 1) {
-        GC_PRAGMA(omp parallel)
-        {
-            int lo, hi;
-            gc_share_SFX(m, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
-            gc_rank_update_rows_SFX(lo, hi, m, n, r, p, q, c);
-        }
-        return;
-    }
-#else
-    (void)threads;
-#endif
-    gc_rank_update_rows_SFX(0, m, m, n, r, p, q, c);
-}
-
 /* Thread t's rows of C += Pᵀ Q inside a loop run by a persistent team of nt threads. */
 static GC_UNUSED void gc_rank_update_team_SFX(int m, int n, int r, const REAL *p, const REAL *q, REAL *c, int t,
                                               int nt)
@@ -292,4 +250,18 @@ static GC_UNUSED void gc_rank_update_team_SFX(int m, int n, int r, const REAL *p
     int lo, hi;
     gc_share_SFX(m, t, nt, &lo, &hi);
     gc_rank_update_rows_SFX(lo, hi, m, n, r, p, q, c);
+}
+
+static GC_UNUSED void gc_rank_update_SFX(int m, int n, int r, const REAL *p, const REAL *q, REAL *c, int threads)
+{
+#if defined(_OPENMP)
+    if (threads && (long)m * n >= GC_PARALLEL_WORK && omp_get_max_threads() > 1) {
+        GC_PRAGMA(omp parallel)
+        gc_rank_update_team_SFX(m, n, r, p, q, c, omp_get_thread_num(), omp_get_num_threads());
+        return;
+    }
+#else
+    (void)threads;
+#endif
+    gc_rank_update_rows_SFX(0, m, m, n, r, p, q, c);
 }

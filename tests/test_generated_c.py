@@ -117,17 +117,24 @@ def test_checkpointed_loops_compile_clean_and_run_under_sanitizers(strategy, tmp
     budget = None if strategy != "auto" else 1600
     f = gc.compile(inputs, outputs, checkpoint=strategy, memory_budget=budget, name="rnn_grad",
                    cache_dir=tmp_path / "cache")
-    src = tmp_path / "rnn.c"
+    assert_clean_run(f, tmp_path)
+
+
+def assert_clean_run(f, tmp_path, openmp=False):
+    """f's C with a driver: warning-free C99 (also with -fopenmp when `openmp`), clean under
+    the sanitizers, and the driver's first output as f's on the same inputs."""
+    src = tmp_path / "driver.c"
     src.write_text(driver_source(f))
-    warnings = subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2", "-c",
-                               str(src), "-o", str(tmp_path / "rnn.o")], capture_output=True, text=True)
-    assert warnings.returncode == 0, warnings.stderr
-    exe = tmp_path / "rnn"
-    build = subprocess.run(["gcc", "-std=c99", "-O1", "-g", "-fsanitize=address,undefined",
-                            "-fno-sanitize-recover=all", str(src), "-o", str(exe), "-lm"],
-                           capture_output=True, text=True)
+    for flags in ([], ["-fopenmp"]) if openmp else ([],):
+        warnings = subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2", *flags,
+                                   "-c", str(src), "-o", str(tmp_path / "driver.o")], capture_output=True, text=True)
+        assert warnings.returncode == 0, warnings.stderr
+    exe = tmp_path / "driver"
+    build = subprocess.run(["gcc", "-std=c99", "-O1", "-g", *(["-fopenmp"] if openmp else []),
+                            "-fsanitize=address,undefined", "-fno-sanitize-recover=all", str(src), "-o", str(exe),
+                            "-lm"], capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
-    run = subprocess.run([str(exe)], capture_output=True, text=True, timeout=120)
+    run = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0 and "runtime error" not in run.stderr, run.stderr[-3000:]
     args = []
     for i, v in enumerate(f.inputs):

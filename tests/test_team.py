@@ -127,28 +127,11 @@ def test_other_team_sizes_give_the_same_answer(mixed_function, threads, tmp_path
 
 
 def test_team_loops_compile_clean_and_run_under_sanitizers(tmp_path):
-    from tests.test_generated_c import driver_source
+    from tests.test_generated_c import assert_clean_run
     inputs, outputs = rnn(256, 12, None, False)
     f = gc.compile(inputs, outputs, checkpoint="sqrt", name="rnn_team", cache_dir=tmp_path / "cache")
     assert "team_body" in f.c_source
-    src = tmp_path / "rnn.c"
-    src.write_text(driver_source(f))
-    for openmp in ([], ["-fopenmp"]):
-        warnings = subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2", *openmp,
-                                   "-c", str(src), "-o", str(tmp_path / "rnn.o")], capture_output=True, text=True)
-        assert warnings.returncode == 0, warnings.stderr
-    exe = tmp_path / "rnn"
-    build = subprocess.run(["gcc", "-std=c99", "-O1", "-g", "-fopenmp", "-fsanitize=address,undefined",
-                            "-fno-sanitize-recover=all", str(src), "-o", str(exe), "-lm"],
-                           capture_output=True, text=True)
-    assert build.returncode == 0, build.stderr
-    run = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0 and "runtime error" not in run.stderr, run.stderr[-3000:]
-    args = []
-    for i, v in enumerate(f.inputs):
-        j = np.arange(max(v.size, 1))
-        args.append((0.001 * ((j * 7 + i) % 13) - 0.006).reshape(v.shape))
-    assert float(run.stdout.split()[1]) == pytest.approx(float(f(*args)[0]), rel=1e-12)
+    assert_clean_run(f, tmp_path, openmp=True)
 
 
 def test_the_barrier_rule():

@@ -124,7 +124,7 @@ def test_sqrt_plan_recomputes_each_segment_once(T):
     plan = scan_plan.sqrt_plan(T)
     k = plan.segment
     assert k * k >= T > (k - 1) * (k - 1) or T == 1
-    assert plan.steps == 2 * T - (T - (-(-T // k) - 1) * k)
+    assert plan.steps == 2 * T - k          # all but the last segment (a whole one), once
 
 
 def test_auto_plan_recomputes_less_than_sqrt_at_equal_memory():

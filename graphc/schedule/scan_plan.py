@@ -15,8 +15,9 @@ Actions, in the scan's processing order s = 0 … T-1:
 The forward loop runs the actions before the first "reverse" (it reaches T, so the scan's
 results are ready), the reverse loop the rest.
 
-Strategies: "sqrt" (Chen et al. 2016): segments of ⌈√T⌉ steps, a snapshot at each; the
-last segment's tape is recorded by the forward loop. "revolve": single-step segments and
+Strategies: "sqrt" (Chen et al. 2016): segments of ⌈√T⌉ steps (the first one shorter when
+they do not divide T), a snapshot at each; the last segment's tape is recorded by the
+forward loop, so T - ⌈√T⌉ steps are recomputed. "revolve": single-step segments and
 s snapshots, the binomial schedule (`schedule.revolve`); its step count, counting only
 advances outside the taped steps, is p(l, s). "auto": the segment length and snapshot
 count of least recomputation whose memory fits a budget.
@@ -25,6 +26,8 @@ import math
 from dataclasses import dataclass
 
 from . import revolve
+
+SHORTLIST = 16         # "auto" candidates whose steps are counted exactly
 
 
 @dataclass
@@ -47,10 +50,12 @@ class ScanPlan:
 
 
 def segmented(T, k, s, strategy):
-    """Binomial checkpointing over ⌈T/k⌉ segments of k steps with s snapshots."""
+    """Binomial checkpointing over ⌈T/k⌉ segments of k steps with s snapshots. A short
+    segment comes first: the last one, reversed from the tape the forward loop records,
+    is never recomputed, so it should be a whole one."""
     l = -(-T // k)
     s = max(1, min(s, l))
-    bounds = [min(i * k, T) for i in range(l + 1)]
+    bounds = [max(T - (l - i) * k, 0) for i in range(l + 1)]
     actions, slot_of, free, pos = [], {}, [], 0
     used = 0
     for action, value in revolve.schedule(l, s):
@@ -85,20 +90,22 @@ def revolve_plan(T, snapshots):
 
 
 def auto_plan(T, carry_bytes, tape_bytes, budget):
-    """The plan of least recomputation whose snapshots and tape fit in `budget` bytes, or None."""
-    best = None
+    """The plan of least recomputation whose snapshots and tape fit in `budget` bytes, or None.
+
+    Every segment length k gets the most snapshots that fit; candidates are ranked by the
+    step count of equal segments (p(l, s)·k), and the best SHORTLIST of them are built to
+    count their steps exactly (the short first segment makes some cheaper)."""
+    candidates = []
     for k in _segment_lengths(T):
         l = -(-T // k)
         room = budget - k * tape_bytes - (k + 1) * carry_bytes
         s = min(l, room // max(carry_bytes, 1))
-        if s < 1:
-            continue
-        cost = revolve.forward_steps(l, s) * k + T
-        if best is None or cost < best[0] or cost == best[0] and (k, s) < best[1:]:
-            best = (cost, k, s)
-    if best is None:
+        if s >= 1:
+            candidates.append((revolve.forward_steps(l, s) * k + T, k, s))
+    if not candidates:
         return None
-    return segmented(T, best[1], best[2], "auto")
+    plans = [segmented(T, k, s, "auto") for _, k, s in sorted(candidates)[:SHORTLIST]]
+    return min(plans, key=lambda p: (p.steps, p.segment, p.slots))
 
 
 def _segment_lengths(T):

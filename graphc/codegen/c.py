@@ -275,9 +275,10 @@ class Emitter(CallEmitter):
         from .scan_loop import emit_reverse_pair
         return emit_reverse_pair(self, ins)
 
-    def sub_emitter(self, program, name):
-        """An Emitter for a loop body: its helpers, tables and functions join this file's."""
-        sub = Emitter(program, name, self.blas, self.threads)
+    def sub_emitter(self, program, name, kind=None):
+        """An Emitter (or a `kind` of one) for a loop body: its helpers, tables and
+        functions join this file's."""
+        sub = (kind or Emitter)(program, name, self.blas, self.threads)
         sub.helpers, sub.declarations, sub.functions = self.helpers, self.declarations, self.functions
         sub.emitted = self.emitted
         return sub
@@ -299,7 +300,6 @@ class Emitter(CallEmitter):
             instr_parts[-1].append(ins)
             self.rebind = ins.extra.get("rebind", {})
             body_parts[-1] += self.instruction_lines(ins)
-        body_parts[-1] += self.closing_lines()
         from ..ir import toposort
         from ..ops.shape import table_name
         for n in toposort(p.outputs):
@@ -349,10 +349,6 @@ class Emitter(CallEmitter):
     def instruction_lines(self, ins):
         """The C of one instruction, after its comment."""
         return self.comment(ins) + getattr(self, "emit_" + ins.kind)(ins)
-
-    def closing_lines(self):
-        """Lines after the last instruction of the function."""
-        return []
 
     def render(self) -> str:
         p = self.program

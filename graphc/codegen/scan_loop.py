@@ -4,7 +4,7 @@ the step's slices, the carries and the step's slot of each stacked output."""
 import math
 
 from .expr import _indent
-from .team import body_emitter, region, runs_in_team
+from .team import body_emitter, by_one_thread, region, runs_in_team
 
 
 def emit_scan(em, ins):
@@ -111,10 +111,7 @@ def emit_forward_pair(em, ins):
     for k in range(nc):
         size = math.prod(node.shape[k])
         final.append(f"memcpy({em.ref(outs[k])}, cur{k}, sizeof({outs[k].ctype}) * {size});")
-    if team:                    # cur is each thread's own
-        lines += ["if (gc_tid == 0) {"] + _indent(final, 1) + ["}"]
-        return _block([], lines, [], team)
-    return _block([], lines + final, [], team)
+    return _block([], lines + (by_one_thread(final) if team else final), [], team)   # cur: each thread's
 
 
 def emit_reverse_pair(em, ins):
@@ -215,7 +212,7 @@ def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines, team):
         h = em.ref(pair["tape_hist"][k])
         copy = [f"memcpy({h}, cur{k}, {carry_bytes[k]});"]
         if team:                # by one thread, seen by all before the step reads it
-            copy = ["if (gc_tid == 0) " + copy[0], "GC_TEAM_BARRIER"]
+            copy = by_one_thread(copy, wait=True)
         step += ["if (taped) {", "    if (s == q[3]) {"] + _indent(copy, 2) + ["    }",
                  f"    fa[{k}] = {h} + (s - q[3]) * {size}; fr[{k}] = {h} + (s - q[3] + 1) * {size};",
                  "} else {",
@@ -241,8 +238,8 @@ def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines, team):
                "    const int taped = q[3] >= 0 && s >= q[3];", "    (void)t; (void)taped;"] + \
         _indent(step, 1) + ["}"]
     store = [f"memcpy({snap} + q[1] * {total} + {offsets[k]}, cur{k}, {carry_bytes[k]});" for k in range(nc)]
-    if team:                    # by one thread, the others waiting until it is done
-        store = ["if (gc_tid == 0) {"] + _indent(store, 1) + ["}", "GC_TEAM_BARRIER"]
+    if team:
+        store = by_one_thread(store, wait=True)
     loop = [f"for (int a = 0; a < {len(rows)}; ++a) {{", "    const long *q = plan[a];",
             "    if (q[0] == 0) {"] + _indent(store, 2) + \
         ["    } else if (q[0] == 1) {"] + \
@@ -263,9 +260,10 @@ def _deferred(em, sub, outs, count, T, team=False):
         rows += [f"sr[{c}] = {em.ref(d.p_block)} + {row} * {d.k * d.m};",
                  f"sr[{d.q}] = {em.ref(d.q_block)} + {row} * {d.k * d.n};"]
         depth = f"(int)({row} + 1) * {d.k}"
+        last = f"{row} == {d.block - 1} || {count} == {T - 1}"     # a block's last step
         if team:                            # every thread its rows, once all rows are in
             em.need("gemv", d.dtype)
-            flush += [f"if ({row} == {d.block - 1} || {count} == {T - 1}) {{", "    GC_TEAM_BARRIER",
+            flush += [f"if ({last}) {{", "    GC_TEAM_BARRIER",
                       f"    gc_rank_update_team{_SFX[d.dtype]}({d.m}, {d.n}, {depth}, {em.ref(d.p_block)}, "
                       f"{em.ref(d.q_block)}, {em.ref(outs[c])}, gc_tid, gc_nt);", "}"]
             continue
@@ -277,7 +275,7 @@ def _deferred(em, sub, outs, count, T, team=False):
             em.need("gemm_blas", d.dtype)
             call = (f"gc_gemm{_SFX[d.dtype]}({d.m}, {d.n}, {depth}, {em.ref(d.p_block)}, {d.m}, 1, "
                     f"{em.ref(d.q_block)}, {d.n}, 0, 1, {em.ref(outs[c])}, {d.n});")
-        flush.append(f"if ({row} == {d.block - 1} || {count} == {T - 1}) {call}")
+        flush.append(f"if ({last}) {call}")
     return rows, flush
 
 

@@ -98,11 +98,14 @@ def region(lines):
 
 def body_emitter(em, sub, name):
     """The emitter of a team body function `name` for loop body `sub` inside em's file."""
-    team = TeamEmitter(sub, name, em.blas)
-    team.helpers, team.declarations, team.functions = em.helpers, em.declarations, em.functions
-    team.emitted = em.emitted
+    team = em.sub_emitter(sub, name, TeamEmitter)
     team.need("gemv", np.dtype("float64"))       # gc_share, the barrier macros
     return team
+
+
+def by_one_thread(lines, wait=False):
+    """`lines` run by thread 0 alone; with `wait`, the others wait until it is done."""
+    return ["if (gc_tid == 0) {"] + ["    " + line for line in lines] + ["}"] + (["GC_TEAM_BARRIER"] if wait else [])
 
 
 def _gemv_shape(ins):
@@ -122,8 +125,8 @@ class TeamEmitter(Emitter):
                  "void *gc_part)")
     team = True
 
-    def __init__(self, program, name, blas):
-        super().__init__(program, name, blas, threads=False)
+    def __init__(self, program, name, blas, threads=False):
+        super().__init__(program, name, blas, threads=False)     # the team is the threads
         self.pending = []            # touches since the last barrier
         self.sharing = False         # whether the instruction being emitted may share its loop
         self.share = None            # what `shared` did to it
@@ -175,7 +178,7 @@ class TeamEmitter(Emitter):
             if self.share is not None:
                 phases = [self.loop_touches(ins)]
             else:
-                lines = ["if (gc_tid == 0) {"] + ["    " + line for line in lines] + ["}"]
+                lines = by_one_thread(lines)
                 phases = [self.whole(ins)]
         assert not any(re.search(r"\breturn [1-9]", line) for line in lines), "a team body cannot fail"
         barrier = []

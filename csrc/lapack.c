@@ -9,6 +9,7 @@ void LAPACK_GESDD(const char *jobz, const long *m, const long *n, REAL *a, const
                   long *iwork, long *info, size_t len);
 void CBLAS_TRSM(int order, int side, int uplo, int trans, int diag, long m, long n, REAL alpha,
                 const REAL *a, long lda, REAL *b, long ldb);
+void CBLAS_TRSV(int order, int uplo, int trans, int diag, long n, const REAL *a, long lda, REAL *x, long incx);
 
 /* LU of A (row-major), stored as LAPACK's factors of M = Aᵀ (column-major): M = P L U. */
 static GC_UNUSED int gc_lu_factor_SFX(int n, REAL *a, long *piv)
@@ -32,15 +33,25 @@ static GC_UNUSED void gc_lu_swap_rows_SFX(int nrhs, REAL *b, long i, long j)
 static GC_UNUSED void gc_lu_solve_SFX(int n, int nrhs, const REAL *lu, const long *piv, int trans, REAL *b)
 {
     if (!trans) {                       /* Xᵀ P L U = Bᵀ */
-        CBLAS_TRSM(102, 142, 121, 111, 131, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* W' U = Bᵀ */
-        CBLAS_TRSM(102, 142, 122, 111, 132, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* W L = W'  */
+        if (nrhs == 1) {                /* the same as Uᵀ w' = b, Lᵀ w = w' (trsv: a third of trsm's time) */
+            CBLAS_TRSV(102, 121, 112, 131, n, lu, n, b, 1);
+            CBLAS_TRSV(102, 122, 112, 132, n, lu, n, b, 1);
+        } else {
+            CBLAS_TRSM(102, 142, 121, 111, 131, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* W' U = Bᵀ */
+            CBLAS_TRSM(102, 142, 122, 111, 132, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* W L = W'  */
+        }
         for (int i = n - 1; i >= 0; --i)                                          /* Xᵀ = W Pᵀ */
             if (piv[i] - 1 != i) gc_lu_swap_rows_SFX(nrhs, b, i, piv[i] - 1);
     } else {                            /* Xᵀ Uᵀ Lᵀ Pᵀ = Bᵀ */
         for (int i = 0; i < n; ++i)
             if (piv[i] - 1 != i) gc_lu_swap_rows_SFX(nrhs, b, i, piv[i] - 1);
-        CBLAS_TRSM(102, 142, 122, 112, 132, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* V' Lᵀ = Bᵀ P */
-        CBLAS_TRSM(102, 142, 121, 112, 131, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* V Uᵀ = V'   */
+        if (nrhs == 1) {                /* L v' = Pᵀ b, U v = v' */
+            CBLAS_TRSV(102, 122, 111, 132, n, lu, n, b, 1);
+            CBLAS_TRSV(102, 121, 111, 131, n, lu, n, b, 1);
+        } else {
+            CBLAS_TRSM(102, 142, 122, 112, 132, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* V' Lᵀ = Bᵀ P */
+            CBLAS_TRSM(102, 142, 121, 112, 131, nrhs, n, (REAL)1, lu, n, b, nrhs);   /* V Uᵀ = V'   */
+        }
     }
 }
 

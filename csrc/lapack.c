@@ -132,6 +132,17 @@ static GC_UNUSED int gc_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, R
     return 0;
 }
 
+/* Singular values of A alone (descending): gesdd computing no vectors. */
+static GC_UNUSED int gc_svdvals_SFX(int m, int n, const REAL *a, REAL *s, REAL *work)
+{
+    long mm = n, nn = m, one = 1, lwork = gc_svd_lwork_SFX(m, n), info = 0;
+    REAL *acopy = work, *w = work + (long)m * n, dummy = 0;
+    long *iwork = (long *)(void *)(w + lwork);
+    memcpy(acopy, a, sizeof(REAL) * (size_t)m * (size_t)n);
+    LAPACK_GESDD("N", &mm, &nn, acopy, &mm, s, &dummy, &one, &dummy, &one, w, &lwork, iwork, &info, 1);
+    return info != 0;
+}
+
 void LAPACK_SYEVD(const char *jobz, const char *uplo, const long *n, REAL *a, const long *lda, REAL *w,
                   REAL *work, const long *lwork, long *iwork, const long *liwork, long *info,
                   size_t len1, size_t len2);

@@ -87,3 +87,19 @@ static GC_UNUSED int gc_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, R
     }
     return fail;
 }
+
+/* Singular values of A alone (descending), by the same rotations without keeping U or V. */
+static GC_UNUSED int gc_svdvals_SFX(int m, int n, const REAL *a, REAL *s, REAL *work)
+{
+    int tall = m >= n, r = tall ? m : n, c = tall ? n : m;
+    REAL *g = work, *v = work + (long)r * c;
+    for (int i = 0; i < r; ++i)
+        for (int j = 0; j < c; ++j)
+            g[(long)i * c + j] = tall ? a[(long)i * n + j] : a[(long)j * n + i];
+    int fail = gc_svd_tall_SFX(r, c, g, v, s);
+    for (int j = 1; j < c; ++j)                 /* insertion sort, descending */
+        for (int q = j; q > 0 && s[q] > s[q - 1]; --q) {
+            REAL t = s[q]; s[q] = s[q - 1]; s[q - 1] = t;
+        }
+    return fail;
+}

@@ -172,6 +172,8 @@ class CallEmitter:
 
     def call_svd(self, ins):
         node = ins.node
+        if ins.extra.get("values_only"):
+            return self.call_svdvals(ins)
         u, s, vt = ins.outs
         (a,) = ins.reads
         (work,) = ins.scratch
@@ -186,6 +188,19 @@ class CallEmitter:
         o = offset(index, a_node.shape[:-2])
         body = [f"if (gc_svd{sfx}({m}, {n}, {self.ref(a)} + ({o.c()}) * {m * n}, {self.ref(u)} + ({o.c()}) * {m * k}, "
                 f"{self.ref(s)} + ({o.c()}) * {k}, {self.ref(vt)} + ({o.c()}) * {k * n}, {self.ref(work)})) return 3;"]
+        return _block(opens, closes, body)
+
+    def call_svdvals(self, ins):
+        """Singular values alone (no vectors: the SVD's other results are never read)."""
+        (s,), (a,), (work,) = ins.outs, ins.reads, ins.scratch
+        a_node = ins.node.inputs[0]
+        m, n = a_node.shape[-2:]
+        sfx = _SFX[a_node.dtype]
+        self.need("svd", a_node.dtype)
+        opens, closes, index = self.batch_loops(a_node.shape[:-2])
+        o = offset(index, a_node.shape[:-2])
+        body = [f"if (gc_svdvals{sfx}({m}, {n}, {self.ref(a)} + ({o.c()}) * {m * n}, "
+                f"{self.ref(s)} + ({o.c()}) * {min(m, n)}, {self.ref(work)})) return 3;"]
         return _block(opens, closes, body)
 
     # ------------------------------------------------------------ the file

@@ -84,6 +84,17 @@ static GC_UNUSED void gc_gemv_cols_SFX(int lo, int hi, int rows, const REAL *a, 
         for (int j = lo; j < hi; ++j)
             y[j] = 0;
     int i = 0;
+    for (; i + 8 <= rows; i += 8) {     /* y read and written once per 8 rows of A (4: 6% slower in W5) */
+        const REAL *a0 = a + (long)i * lda;
+        const REAL x0 = x[(long)i * incx], x1 = x[(long)(i + 1) * incx];
+        const REAL x2 = x[(long)(i + 2) * incx], x3 = x[(long)(i + 3) * incx];
+        const REAL x4 = x[(long)(i + 4) * incx], x5 = x[(long)(i + 5) * incx];
+        const REAL x6 = x[(long)(i + 6) * incx], x7 = x[(long)(i + 7) * incx];
+        GC_SIMD
+        for (int j = lo; j < hi; ++j)
+            y[j] += ((a0[j] * x0 + a0[j + lda] * x1) + (a0[j + 2L * lda] * x2 + a0[j + 3L * lda] * x3))
+                  + ((a0[j + 4L * lda] * x4 + a0[j + 5L * lda] * x5) + (a0[j + 6L * lda] * x6 + a0[j + 7L * lda] * x7));
+    }
     for (; i + 4 <= rows; i += 4) {
         const REAL x0 = x[(long)i * incx], x1 = x[(long)(i + 1) * incx];
         const REAL x2 = x[(long)(i + 2) * incx], x3 = x[(long)(i + 3) * incx];

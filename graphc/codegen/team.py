@@ -89,8 +89,8 @@ def runs_in_team(em, subs) -> bool:
 
 def region(lines):
     """`lines` run by every thread of a team (private declarations in them stay private),
-    after the shared partial-sum area of the team's matrix-vector products."""
-    return ["double gc_part[GC_PARTIALS];", "(void)gc_part;",
+    after the team's shared area: its matrix-vector products' partial sums, its barrier."""
+    return ["double gc_part[GC_TEAM_AREA];", "gc_team_start(gc_part);",
             "#if defined(_OPENMP)", "#pragma omp parallel", "#endif", "{",
             "    const int gc_tid = GC_THREAD_NUM, gc_nt = GC_NUM_THREADS;",
             "    (void)gc_tid; (void)gc_nt;"] + ["    " + line for line in lines] + ["}"]

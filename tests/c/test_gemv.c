@@ -1,6 +1,6 @@
 /* Unit tests of csrc/gemv.c against naive loops: every transposition, strides, beta 0
  * and 1, sizes below and above the threading threshold, ragged edges; the rank update
- * for ragged row and column counts. Pasted after the instantiated routines (REAL_T,
+ * for ragged row and column counts; the team barrier. Pasted after the instantiated routines (REAL_T,
  * GEMV, RANK_UPDATE defined by tests/test_gemv.py). Exit status 0 when all pass. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +68,34 @@ static int check_rank_update(int m, int n, int r, int threads)
     return bad;
 }
 
+/* The team barrier: each round every thread writes its slot, waits, reads every slot
+ * (all must hold the round), waits again. */
+static int check_team_barrier(int threads, int rounds)
+{
+    int bad = 0;
+#if defined(_OPENMP)
+    double area[GC_TEAM_AREA];
+    volatile int slots[8] = {0};
+    gc_team_start(area);
+    GC_PRAGMA(omp parallel num_threads(threads) reduction(+:bad))
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        for (int r = 1; r <= rounds; ++r) {
+            slots[t] = r;
+            gc_team_wait(area, nt);
+            for (int u = 0; u < nt; ++u)
+                bad += slots[u] != r;
+            gc_team_wait(area, nt);
+        }
+    }
+    if (bad)
+        printf("team barrier, %d threads: %d stale reads\n", threads, bad);
+#else
+    (void)threads; (void)rounds;
+#endif
+    return bad != 0;
+}
+
 int main(void)
 {
     static const int sizes[][2] = {{1, 1}, {1, 7}, {7, 1}, {5, 3}, {33, 17}, {64, 130}, {300, 260}, {1030, 70}};
@@ -85,6 +113,7 @@ int main(void)
     for (unsigned z = 0; z < sizeof updates / sizeof updates[0]; ++z)
         for (int threads = 0; threads < 2; ++threads)
             failures += check_rank_update(updates[z][0], updates[z][1], updates[z][2], threads);
+    failures += check_team_barrier(2, 20000) + check_team_barrier(3, 2000);
     printf("%s: %d failures\n", TEST_NAME, failures);
     return failures != 0;
 }

@@ -10,9 +10,6 @@ Every decision the code generator needs is made here, on data it can test:
 - one instruction per materialized node, in topological order, plus LU factorisations
   shared by every solve/inv/det of one matrix (a solve with Aᵀ reuses A's factors).
 """
-import math
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from . import dtypes
@@ -20,73 +17,17 @@ from .ir import toposort
 from .cost import element_cost
 from .ops.core import scalar_value
 from .ops.shape import unit_reshape_map
+from .lower_calls import lower_call, lower_svdvals
+from .lower_program import LU_USERS, Buffer, Instr, Program, is_swap_last_two, leading_window
+from .lower_loops import accumulators, lower_scan
 
 CALLS = {"matmul", "matmul_add", "solve", "inv", "det", "slogdet", "cholesky", "svd", "eigh", "scan"}
 REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
 SCATTERS = {"pad", "concatenate"}
 VIEWS = {"broadcast_to", "transpose", "slice", "rev", "take"}
-LU_USERS = {"solve", "inv", "det", "slogdet"}
 CHEAP_RECOMPUTE = 8         # per-element cost below which a shared value is recomputed, not stored
 LARGE_PROGRAM = 300         # materialized values beyond which scalars go to the arena
 ADD_CHAIN = 8               # partial sums of longer chains of additions are stored
-DEFER_BLOCK = 16            # most steps of a loop's low-rank accumulator updates added by one GEMM
-DEFER_ROWS = 256            # rows (steps × rank) such a block aims at
-
-
-@dataclass(eq=False)
-class Buffer:
-    """Storage for one value: kind is input, output, const, local, arena or scratch."""
-    name: str
-    shape: tuple
-    dtype: np.dtype
-    kind: str
-    index: int = None              # argument position (input/output)
-    value: np.ndarray = None       # constants
-    ctype: str = None              # element C type
-    offset: int = None             # arena byte offset (schedule.memory)
-
-    @property
-    def size(self):
-        return math.prod(self.shape)
-
-    @property
-    def nbytes(self):
-        return self.size * (4 if self.ctype in ("int", "float") else 1 if self.ctype == "unsigned char" else 8)
-
-
-@dataclass(eq=False)
-class Instr:
-    """One step of the program: `kind` in loop, reduce, pad, concat, copy, lu, call."""
-    kind: str
-    node: object                   # the node computed (None for lu)
-    outs: list                     # buffers written
-    reads: list = field(default_factory=list)     # buffers read
-    scratch: list = field(default_factory=list)   # arena buffers used only inside
-    extra: dict = field(default_factory=dict)
-
-
-@dataclass(eq=False)
-class Program:
-    inputs: list                   # var nodes, in argument order
-    outputs: list                  # output nodes, in result order
-    instrs: list
-    storage: dict                  # node id -> Buffer holding its value (materialized nodes)
-    buffers: list                  # every buffer
-    inlined: set                   # ids of nodes computed inside their consumers' loops
-    arena_bytes: int = 0           # set by schedule.memory.assign_buffers
-    inplace: set = field(default_factory=set)   # output positions that alias their input (scan bodies)
-
-    def buffer_of(self, node):
-        return self.storage.get(node.id)
-
-
-def is_swap_last_two(node):
-    """A transpose that swaps the last two axes only (a matrix transpose of a stack)."""
-    if node.op.name != "transpose":
-        return False
-    perm = node.params["perm"]
-    n = len(perm)
-    return n >= 2 and perm == tuple(range(n - 2)) + (n - 1, n - 2)
 
 
 def _is_unit_reshape(node):
@@ -244,17 +185,6 @@ def _decide(order, out_ids, users, stored_source, recompute):
     return mat
 
 
-def leading_window(x):
-    """The element offset when `x` is a contiguous window x = y[a:b] along y's leading
-    axis (other axes whole), which a loop can read in place; else None."""
-    if x.op.name != "slice" or x.ndim == 0:
-        return None
-    p, y = x.params, x.inputs[0]
-    whole = all(a == 0 and b == d and s == 1 for a, b, s, d in
-                zip(p["start"][1:], p["stop"][1:], p["step"][1:], y.shape[1:]))
-    return p["start"][0] * math.prod(y.shape[1:]) if whole and p["step"][0] == 1 else None
-
-
 class _Names:
     def __init__(self, prefix=""):
         self.count, self.prefix = {}, prefix
@@ -370,11 +300,11 @@ def lower(inputs, outputs, prefix="", plan_for=None) -> Program:
             lower_pair_reverse(node, pairs[node.id][1], storage, instrs, new_buffer, result_direct, names,
                                pair_state)
         elif name == "scan":
-            _lower_scan(node, storage, instrs, new_buffer, result_direct, names)
+            lower_scan(node, storage, instrs, new_buffer, result_direct, names)
         elif name == "svd" and not any(projected(node, k) for k in (0, 2)):
-            _lower_svdvals(node, storage, instrs, new_buffer, result_direct)
+            lower_svdvals(node, storage, instrs, new_buffer, result_direct)
         elif name in CALLS:
-            _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, large)
+            lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, large)
         else:
             out = storage_for(node)
             storage[node.id] = out
@@ -424,209 +354,4 @@ def fuse_sibling_reductions(instrs):
                                 reads=[b for m in group for b in m.reads], extra={"members": group})
                     break
         result.append(ins)
-    return result
-
-
-def _lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, large):
-    name = node.op.name
-
-    def operand(x):
-        """(buffer, transposed) for a call operand."""
-        if x.id in storage:
-            return storage[x.id], False
-        if is_swap_last_two(x) and x.inputs[0].id in storage:
-            return storage[x.inputs[0].id], True
-        raise AssertionError(f"operand {x!r} of {name} was not materialized")
-
-    if node.op.multiple_results:
-        outs = []
-        for k, (shape, dtype) in enumerate(zip(node.shape, node.dtype)):
-            b = result_direct.get((node.id, k)) or new_buffer("r", shape, dtype, "arena")
-            outs.append(b)
-        storage[node.id] = outs
-    else:
-        out = direct.get(node.id) or (new_buffer("s", node.shape, node.dtype, "local")
-                                      if node.size == 1 and name == "det" and not large
-                                      else new_buffer("b", node.shape, node.dtype, "arena"))
-        outs = [out]
-        storage[node.id] = out
-
-    extra, reads, scratch = {}, [], []
-    if name == "matmul":
-        (a, ta), (b, tb) = operand(node.inputs[0]), operand(node.inputs[1])
-        extra.update(ta=ta, tb=tb)
-        reads = [a, b]
-    elif name == "matmul_add":
-        (a, ta), (b, tb) = operand(node.inputs[1]), operand(node.inputs[2])
-        extra.update(ta=ta, tb=tb)
-        reads = [operand(node.inputs[0])[0], a, b]
-    elif name in LU_USERS:
-        a_node = node.inputs[0]
-        trans = False
-        if a_node.id not in storage and is_swap_last_two(a_node):
-            a_node, trans = a_node.inputs[0], True
-        lu, piv = lu_of(a_node)
-        extra.update(trans=trans, lu=lu, piv=piv, a_shape=a_node.shape)
-        reads = [lu, piv]
-        if name == "solve":
-            reads.append(operand(node.inputs[1])[0])
-    elif name == "cholesky":
-        reads = [operand(node.inputs[0])[0]]
-    elif name == "eigh":
-        reads = [operand(node.inputs[0])[0]]
-        n = node.inputs[0].shape[-1]
-        scratch = [new_buffer("work", (eigh_work(n),), node.inputs[0].dtype, "arena")]
-    elif name == "svd":
-        reads = [operand(node.inputs[0])[0]]
-        m, n = node.inputs[0].shape[-2:]
-        scratch = [new_buffer("work", (svd_work(m, n),), node.inputs[0].dtype, "arena")]
-    instrs.append(Instr("call", node, outs, reads=reads, scratch=scratch, extra=extra))
-
-
-def _lower_svdvals(node, storage, instrs, new_buffer, result_direct):
-    """An SVD of which only the singular values are read: one call computing no vectors
-    (LAPACK's gesdd with jobz = 'N' is about 3x faster than with vectors)."""
-    a_node = node.inputs[0]
-    s = result_direct.get((node.id, 1)) or new_buffer("r", node.shape[1], node.dtype[1], "arena")
-    storage[node.id] = [None, s, None]
-    m, n = a_node.shape[-2:]
-    scratch = [new_buffer("work", (svd_work(m, n),), a_node.dtype, "arena")]
-    instrs.append(Instr("call", node, [s], reads=[storage[a_node.id]], scratch=scratch,
-                        extra={"values_only": True}))
-
-
-def eigh_work(n) -> int:
-    """Elements of scratch the eigh routines need (gc_eigh_work of csrc/lapack.c counted in
-    4-byte units, which also covers csrc/eigh.c)."""
-    return n * n + 1 + 6 * n + 2 * n * n + 2 * (3 + 5 * n) + 8
-
-
-def svd_work(m, n) -> int:
-    """Elements of scratch the SVD routines need: at least gc_svd_work of csrc/lapack.c
-    (a copy of A, LAPACK's work and iwork, counted in 4-byte units) and of csrc/svd.c."""
-    k, big = min(m, n), max(m, n)
-    lapack = m * n + 3 * k + max(4 * k * k + 4 * k, big) + 64 + 16 * k
-    portable = (m + n) * (m + n) + 4 * (m + n) + 64
-    return max(lapack, portable)
-
-
-def _lower_scan(node, storage, instrs, new_buffer, result_direct, names):
-    """One instruction looping a body program (lowered on its own) over the steps; the
-    carries ping-pong between the result and one scratch buffer, or live in the history
-    stack, or (accumulators: acc + …) are updated in place."""
-    p = node.params
-    operands = scan_operands(node, storage)
-    outs = [result_direct.get((node.id, k)) or new_buffer("r", shape, dtype, "arena")
-            for k, (shape, dtype) in enumerate(zip(node.shape, node.dtype))]
-    storage[node.id] = outs
-    sub, inplace, scratch, pingpong = lower_step(node, new_buffer, names, pingpong=not p["history"])
-    instrs.append(Instr("scan", node, outs, reads=[b for b, _ in operands if b is not None], scratch=scratch,
-                        extra={"operands": operands, "body": sub, "inplace": inplace,
-                               "pingpong": pingpong}))
-
-
-def lower_step(node, new_buffer, names, pingpong=True):
-    """(program, in-place carries, scratch, ping-pong buffers) of a scan's step: the body
-    lowered on its own (accumulators as in-place updates), its work area, the block
-    buffers of deferred products, and a second buffer per carry that is neither in place
-    nor (without `pingpong`) in a history."""
-    from .schedule.memory import assign_buffers
-    body, T = node.params["body"], node.params["length"]
-    inplace = accumulators(body)
-    outputs, deferred = accumulating(body, inplace, T)
-    sub = lower(list(body.params), outputs, prefix=names("k") + "_")
-    sub.inplace = inplace - set(deferred)
-    assign_buffers(sub)
-    scratch = [new_buffer("work", (max(sub.arena_bytes, 1),), np.uint8, "arena", ctype="unsigned char")]
-    for d in deferred.values():
-        d.p_block = new_buffer("blockp", (d.block * d.k, d.m), d.dtype, "arena")
-        d.q_block = new_buffer("blockq", (d.block * d.k, d.n), d.dtype, "arena")
-        scratch += [d.p_block, d.q_block]
-    sub.deferred = deferred
-    buffers = {}
-    for k in range(body.n_carry):
-        if pingpong and k not in inplace and T > 1:
-            buffers[k] = new_buffer("carry", node.shape[k], node.dtype[k], "arena")
-            scratch.append(buffers[k])
-    return sub, inplace, scratch, buffers
-
-
-def scan_operands(node, storage):
-    """(buffer, element offset) of each operand of a scan (leading windows in place)."""
-    operands = []
-    for x in node.inputs:
-        window = leading_window(x)
-        if x.id not in storage and scalar_value(x) is not None:
-            operands.append((None, scalar_value(x)))        # filled, not read
-        elif window is not None and x.id not in storage:
-            operands.append((storage[x.inputs[0].id], window))
-        else:
-            operands.append((storage[x.id], 0))
-    return operands
-
-
-@dataclass(eq=False)
-class Deferred:
-    """An accumulator whose per-step update pᵀ @ q (p: k×m, q: k×n) is deferred: each step
-    writes p and q into row blocks of `block` steps, and the loop adds a whole block with
-    one GEMM, acc += P_blockᵀ Q_block, instead of one rank-k update per step."""
-    q: int                         # body output index of q (p takes the accumulator's place)
-    k: int
-    m: int
-    n: int
-    block: int                     # steps per block
-    dtype: np.dtype
-    p_block: Buffer = None
-    q_block: Buffer = None
-
-
-def deferred_block(k, m, n, T) -> int:
-    """Steps per block of a deferred k-row product update of an m×n accumulator (q: k×n
-    per step, like the loop's carry): enough that a block adds DEFER_ROWS rows at once (a
-    GEMM with a short inner dimension runs far below peak, and every update streams the
-    whole accumulator), at most DEFER_BLOCK steps, at most T, and blocks within a 16th of
-    the T steps' rows of q a loop's history holds (checkpointed loops keep ~2√T of them);
-    below 2 the update stays a per-step GEMM."""
-    return min(DEFER_BLOCK, T, -(-DEFER_ROWS // k), T * n // (16 * (m + n)))
-
-
-def accumulating(body, inplace, T=1):
-    """The body's outputs with each in-place accumulator's update as deferred product
-    factors (`Deferred`: the accumulator's output replaced by p, q appended) when its rank
-    is small, else `acc + a @ b` as one GEMM adding into the accumulator; and the
-    deferred accumulators by carry index."""
-    from .ops.accumulate import fused_update, product_factors
-    outputs, deferred = list(body.outputs), {}
-    for k in sorted(inplace):
-        acc = body.params[k]
-        update = next(i for i in outputs[k].inputs if i is not acc)
-        factors = product_factors(update)
-        if factors is not None:
-            p, q = factors
-            block = deferred_block(p.shape[0], p.shape[1], q.shape[1], T)
-            if block >= 2:
-                deferred[k] = Deferred(len(outputs), p.shape[0], p.shape[1], q.shape[1], block,
-                                       np.dtype(acc.dtype))
-                outputs[k] = p
-                outputs.append(q)
-                continue
-        fused = fused_update(acc, update)
-        if fused is not None:
-            outputs[k] = fused
-    return outputs, deferred
-
-
-def accumulators(body) -> set:
-    """Carries k whose new value is `carry_k + y` (elementwise, same shape) and which the
-    body reads nowhere else: a gradient accumulator, updated in place."""
-    from .ir import users
-    order = body.order
-    readers = users(order)
-    result = set()
-    for k in range(body.n_carry):
-        param, new = body.params[k], body.outputs[k]
-        if new.op.name == "add" and new.shape == param.shape and any(i is param for i in new.inputs) and \
-                len(readers.get(param.id, [])) == 1 and \
-                sum(o is new for o in body.outputs) == 1 and sum(o is param for o in body.outputs) == 0:
-            result.add(k)
     return result

@@ -161,7 +161,7 @@ def revolve_keep(dag, forward):
 def apply(program, seq):
     """The program running instructions in `seq` order; a repeated instruction is a copy
     writing fresh arena buffers, and later instructions read the newest copy."""
-    from .lower import Buffer
+    from .lower_program import Buffer
     current = {}                 # original buffer id -> the buffer holding its newest value
     seen, instrs = set(), []
     for k in seq:

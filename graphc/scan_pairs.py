@@ -27,7 +27,7 @@ def stack_results(node):
 def find_scan_pairs(order) -> dict:
     """node id -> ("forward", reverse node) / ("reverse", forward node) for each forward
     scan whose tapes one reverse scan alone reads (directly or as leading windows)."""
-    from .lower import leading_window
+    from .lower_program import leading_window
     readers = users(order)
     pairs = {}
     for f in order:
@@ -58,7 +58,9 @@ def find_scan_pairs(order) -> dict:
 
 def lower_pair_forward(node, reverse_node, storage, instrs, new_buffer, result_direct, names, plan_for,
                        state):
-    from .lower import Instr, lower, scan_operands
+    from .lower import lower
+    from .lower_loops import scan_operands
+    from .lower_program import Instr
     from .schedule.memory import assign_buffers
     p = node.params
     body, T = p["body"], p["length"]
@@ -92,7 +94,8 @@ def lower_pair_forward(node, reverse_node, storage, instrs, new_buffer, result_d
 
 
 def lower_pair_reverse(node, forward, storage, instrs, new_buffer, result_direct, names, state):
-    from .lower import Instr, leading_window, lower_step
+    from .lower_loops import lower_step
+    from .lower_program import Instr, leading_window
     pair = state[forward.id]
     n_out_f = len(forward.params["body"].outputs)
     a_in = 1 if forward.params["reverse"] else 0

@@ -1,6 +1,6 @@
 """Deferred accumulator updates in loops: a reverse scan's weight gradient, a sum of one
 low-rank product per step, is added a block of steps at a time with one rank-(block·k)
-update instead of one rank-k update per step (`lower.Deferred`). Checked: which loops
+update instead of one rank-k update per step (`lower_loops.Deferred`). Checked: which loops
 defer and with what block, gradients against NumPy by hand for lengths that are not a
 multiple of the block, for batched and transposed products, and every checkpoint
 strategy bit-identical to "none"."""
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import graphc as gc
-from graphc.lower import deferred_block, lower
+from graphc.lower import lower
+from graphc.lower_loops import deferred_block
 
 
 def rnn(n, T, batch, right):

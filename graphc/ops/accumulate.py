@@ -46,7 +46,7 @@ def product_factors(update):
     """(p, q), 2-D with the summed axis first, such that update = pᵀ @ q: for a 2-D product
     a @ b (or its transpose) and for an outer product u[:, None] * v[None, :]; else None.
     A loop adding such products into an accumulator can stack the factors of several
-    steps and add them with one GEMM (`lower.deferred_products`)."""
+    steps and add them with one GEMM (`lower_loops.accumulating`, `Deferred`)."""
     y, transposed = update, False
     if y.op.name == "transpose" and y.params["perm"] == (1, 0):
         y, transposed = y.inputs[0], True

@@ -27,6 +27,12 @@ class CallEmitter:
         opens, closes, index = _loops(batch_shape, "n")
         return opens, closes, index
 
+    def per_matrix(self, batch_shape, lines):
+        """`lines(o)` in loops over a stack's batch axes, `o` the C expression of the
+        matrix's position in the stack."""
+        opens, closes, index = self.batch_loops(batch_shape)
+        return _block(opens, closes, lines(offset(index, batch_shape).c()))
+
     def emit_lu(self, ins):
         a_node = ins.node
         lu, piv = ins.outs
@@ -152,11 +158,9 @@ class CallEmitter:
         lu, piv, a_shape, _ = self._lu_parts(ins)
         n = a_shape[-1]
         sfx = _SFX[node.inputs[0].dtype]
-        opens, closes, index = self.batch_loops(a_shape[:-2])
-        o = offset(index, a_shape[:-2])
-        body = [f"gc_lu_slogdet{sfx}({n}, {self.ref(lu)} + ({o.c()}) * {n * n}, {self.piv(piv)} + ({o.c()}) * {n}, "
-                f"{self.ref(sign)} + ({o.c()}), {self.ref(logdet)} + ({o.c()}));"]
-        return _block(opens, closes, body)
+        return self.per_matrix(a_shape[:-2], lambda o: [
+            f"gc_lu_slogdet{sfx}({n}, {self.ref(lu)} + ({o}) * {n * n}, {self.piv(piv)} + ({o}) * {n}, "
+            f"{self.ref(sign)} + ({o}), {self.ref(logdet)} + ({o}));"])
 
     def call_cholesky(self, ins):
         node, out = ins.node, ins.outs[0]
@@ -164,11 +168,8 @@ class CallEmitter:
         n = node.shape[-1]
         sfx = _SFX[node.dtype]
         self.need("cholesky", node.dtype)
-        opens, closes, index = self.batch_loops(node.shape[:-2])
-        o = offset(index, node.shape[:-2])
-        body = [f"if (gc_cholesky{sfx}({n}, {self.ref(a)} + ({o.c()}) * {n * n}, "
-                f"{self.ref(out)} + ({o.c()}) * {n * n})) return 2;"]
-        return _block(opens, closes, body)
+        return self.per_matrix(node.shape[:-2], lambda o: [
+            f"if (gc_cholesky{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(out)} + ({o}) * {n * n})) return 2;"])
 
     def call_svd(self, ins):
         node = ins.node
@@ -184,11 +185,9 @@ class CallEmitter:
         self.need("svd", a_node.dtype)
         if node.params["full_matrices"] and m != n:
             raise NotImplementedError("compiling svd with full_matrices=True (use full_matrices=False)")
-        opens, closes, index = self.batch_loops(a_node.shape[:-2])
-        o = offset(index, a_node.shape[:-2])
-        body = [f"if (gc_svd{sfx}({m}, {n}, {self.ref(a)} + ({o.c()}) * {m * n}, {self.ref(u)} + ({o.c()}) * {m * k}, "
-                f"{self.ref(s)} + ({o.c()}) * {k}, {self.ref(vt)} + ({o.c()}) * {k * n}, {self.ref(work)})) return 3;"]
-        return _block(opens, closes, body)
+        return self.per_matrix(a_node.shape[:-2], lambda o: [
+            f"if (gc_svd{sfx}({m}, {n}, {self.ref(a)} + ({o}) * {m * n}, {self.ref(u)} + ({o}) * {m * k}, "
+            f"{self.ref(s)} + ({o}) * {k}, {self.ref(vt)} + ({o}) * {k * n}, {self.ref(work)})) return 3;"])
 
     def call_svdvals(self, ins):
         """Singular values alone (no vectors: the SVD's other results are never read)."""
@@ -197,11 +196,9 @@ class CallEmitter:
         m, n = a_node.shape[-2:]
         sfx = _SFX[a_node.dtype]
         self.need("svd", a_node.dtype)
-        opens, closes, index = self.batch_loops(a_node.shape[:-2])
-        o = offset(index, a_node.shape[:-2])
-        body = [f"if (gc_svdvals{sfx}({m}, {n}, {self.ref(a)} + ({o.c()}) * {m * n}, "
-                f"{self.ref(s)} + ({o.c()}) * {min(m, n)}, {self.ref(work)})) return 3;"]
-        return _block(opens, closes, body)
+        return self.per_matrix(a_node.shape[:-2], lambda o: [
+            f"if (gc_svdvals{sfx}({m}, {n}, {self.ref(a)} + ({o}) * {m * n}, {self.ref(s)} + ({o}) * {min(m, n)}, "
+            f"{self.ref(work)})) return 3;"])
 
     # ------------------------------------------------------------ the file
 
@@ -214,8 +211,6 @@ class CallEmitter:
         n = a_node.shape[-1]
         sfx = _SFX[a_node.dtype]
         self.need("eigh", a_node.dtype)
-        opens, closes, index = self.batch_loops(a_node.shape[:-2])
-        o = offset(index, a_node.shape[:-2])
-        body = [f"if (gc_eigh{sfx}({n}, {self.ref(a)} + ({o.c()}) * {n * n}, {self.ref(w)} + ({o.c()}) * {n}, "
-                f"{self.ref(v)} + ({o.c()}) * {n * n}, {self.ref(work)})) return 4;"]
-        return _block(opens, closes, body)
+        return self.per_matrix(a_node.shape[:-2], lambda o: [
+            f"if (gc_eigh{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(w)} + ({o}) * {n}, "
+            f"{self.ref(v)} + ({o}) * {n * n}, {self.ref(work)})) return 4;"])

@@ -29,7 +29,7 @@
 /* The barrier of a team (the last 8 doubles of its area, zeroed by gc_team_start before the
  * region): an arrival count and a generation the last arrival advances, polled by the
  * others. Acquire/release atomics publish every write before the barrier to every read
- * after it. Against libgomp's barrier: W5 batch 1, 3-7% less time per call (paired runs).
+ * after it. Against libgomp's barrier: W5 batch 1, 4-6% less time per call (paired runs).
  * A thread waiting longer than GC_SPINS polls yields its core, at once when the team has
  * more threads than the machine has cores. */
 typedef struct { int count; unsigned generation; long spins; } gc_team_barrier_t;

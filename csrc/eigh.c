@@ -62,3 +62,11 @@ static GC_UNUSED int gc_eigh_SFX(int n, const REAL *a, REAL *w, REAL *v, REAL *w
     }
     return !converged;
 }
+
+/* Eigenvalues (ascending) of (A + Aᵀ)/2 alone: the same rotations, the vectors kept in
+ * scratch (2 n² elements in all). */
+static GC_UNUSED int gc_eigvalsh_SFX(int n, const REAL *a, REAL *w, REAL *work)
+{
+    return gc_eigh_SFX(n, a, w, work + (long)n * n, work);
+}
+

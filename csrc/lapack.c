@@ -156,7 +156,9 @@ static GC_UNUSED long gc_eigh_work_SFX(int n)
 
 /* Eigenvalues (ascending) and eigenvectors (columns of v, row-major) of (A + Aᵀ)/2, each
  * eigenvector's largest-magnitude entry positive. Returns 0, or 1 without convergence. */
-static GC_UNUSED int gc_eigh_SFX(int n, const REAL *a, REAL *w, REAL *v, REAL *work)
+/* syevd on (A + Aᵀ)/2 (computing its vectors into work's first n² elements with jobz "V");
+ * returns LAPACK's info. */
+static GC_UNUSED long gc_syevd_SFX(const char *jobz, int n, const REAL *a, REAL *w, REAL *work)
 {
     long nn = n, lwork = 1 + 6 * nn + 2 * nn * nn, liwork = 3 + 5 * nn, info = 0;
     REAL *c = work, *wk = work + nn * nn;
@@ -164,8 +166,15 @@ static GC_UNUSED int gc_eigh_SFX(int n, const REAL *a, REAL *w, REAL *v, REAL *w
     for (long i = 0; i < nn; ++i)
         for (long j = 0; j < nn; ++j)
             c[i * nn + j] = (a[i * nn + j] + a[j * nn + i]) / 2;
-    LAPACK_SYEVD("V", "L", &nn, c, &nn, w, wk, &lwork, iwork, &liwork, &info, 1, 1);
-    if (info != 0) return 1;
+    LAPACK_SYEVD(jobz, "L", &nn, c, &nn, w, wk, &lwork, iwork, &liwork, &info, 1, 1);
+    return info;
+}
+
+static GC_UNUSED int gc_eigh_SFX(int n, const REAL *a, REAL *w, REAL *v, REAL *work)
+{
+    long nn = n;
+    const REAL *c = work;
+    if (gc_syevd_SFX("V", n, a, w, work) != 0) return 1;
     for (long j = 0; j < nn; ++j) {            /* column j of V is c's column j (column-major) */
         long best = 0;
         for (long i = 1; i < nn; ++i)
@@ -174,4 +183,10 @@ static GC_UNUSED int gc_eigh_SFX(int n, const REAL *a, REAL *w, REAL *v, REAL *w
         for (long i = 0; i < nn; ++i) v[i * nn + j] = s * c[j * nn + i];
     }
     return 0;
+}
+
+/* Eigenvalues (ascending) of (A + Aᵀ)/2 alone: syevd computing no vectors. */
+static GC_UNUSED int gc_eigvalsh_SFX(int n, const REAL *a, REAL *w, REAL *work)
+{
+    return gc_syevd_SFX("N", n, a, w, work) != 0;
 }

@@ -17,7 +17,7 @@ from .ir import toposort
 from .cost import element_cost
 from .ops.core import scalar_value
 from .ops.shape import unit_reshape_map
-from .lower_calls import lower_call, lower_svdvals
+from .lower_calls import lower_call, lower_values_only
 from .lower_program import LU_USERS, Buffer, Instr, Program, is_swap_last_two, leading_window
 from .lower_loops import accumulators, lower_scan
 
@@ -301,8 +301,9 @@ def lower(inputs, outputs, prefix="", plan_for=None) -> Program:
                                pair_state)
         elif name == "scan":
             lower_scan(node, storage, instrs, new_buffer, result_direct, names)
-        elif name == "svd" and not any(projected(node, k) for k in (0, 2)):
-            lower_svdvals(node, storage, instrs, new_buffer, result_direct)
+        elif name == "svd" and not any(projected(node, k) for k in (0, 2)) or \
+                name == "eigh" and not projected(node, 1):
+            lower_values_only(node, storage, instrs, new_buffer, result_direct)
         elif name in CALLS:
             lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, large)
         else:

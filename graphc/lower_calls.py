@@ -60,15 +60,17 @@ def lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, 
     instrs.append(Instr("call", node, outs, reads=reads, scratch=scratch, extra=extra))
 
 
-def lower_svdvals(node, storage, instrs, new_buffer, result_direct):
-    """An SVD of which only the singular values are read: one call computing no vectors
-    (LAPACK's gesdd with jobz = 'N' is about 3x faster than with vectors)."""
-    a_node = node.inputs[0]
-    s = result_direct.get((node.id, 1)) or new_buffer("r", node.shape[1], node.dtype[1], "arena")
-    storage[node.id] = [None, s, None]
+def lower_values_only(node, storage, instrs, new_buffer, result_direct):
+    """An SVD or symmetric eigendecomposition of which only the values are read: one call
+    computing no vectors (LAPACK's gesdd with jobz = 'N' is about 3x faster than with
+    vectors at 100x50; syevd likewise)."""
+    a_node, values = node.inputs[0], 1 if node.op.name == "svd" else 0
+    out = result_direct.get((node.id, values)) or new_buffer("r", node.shape[values], node.dtype[values], "arena")
+    storage[node.id] = [out if k == values else None for k in range(len(node.shape))]
     m, n = a_node.shape[-2:]
-    scratch = [new_buffer("work", (svd_work(m, n),), a_node.dtype, "arena")]
-    instrs.append(Instr("call", node, [s], reads=[storage[a_node.id]], scratch=scratch,
+    size = svd_work(m, n) if node.op.name == "svd" else eigh_work(n)
+    scratch = [new_buffer("work", (size,), a_node.dtype, "arena")]
+    instrs.append(Instr("call", node, [out], reads=[storage[a_node.id]], scratch=scratch,
                         extra={"values_only": True}))
 
 

@@ -67,7 +67,8 @@ def test_routines_against_numpy(blas, tmp_path, monkeypatch):
             *gc.linalg.slogdet(a), gc.linalg.cholesky(spd), *gc.linalg.svd(w), *gc.linalg.svd(w.T),
             *gc.linalg.eigh(spd),
             gc.linalg.solve(a, b[:, 0]), gc.linalg.solve(a.T, b[:, 1]),          # one right-hand side
-            gc.linalg.svdvals(w + 1), gc.linalg.svdvals((w + 1).T)]              # values alone
+            gc.linalg.svdvals(w + 1), gc.linalg.svdvals((w + 1).T),              # values alone
+            gc.linalg.eigvalsh(spd + a)]
     f = gc.compile([a, b, w], outs, cache_dir=tmp_path)
     got = f(A, B, W)
     want = gc.evaluate(outs, {a: A, b: B, w: W})
@@ -75,3 +76,4 @@ def test_routines_against_numpy(blas, tmp_path, monkeypatch):
         np.testing.assert_allclose(g, x, rtol=1e-10, atol=1e-10 * max(1, np.max(np.abs(x))))
     assert ("scipy_" in f.c_source) == blas
     assert f.c_source.count("gc_svdvals_f64(") == 3          # the definition and two calls
+    assert f.c_source.count("gc_eigvalsh_f64(") == 2

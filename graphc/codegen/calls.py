@@ -174,7 +174,7 @@ class CallEmitter:
     def call_svd(self, ins):
         node = ins.node
         if ins.extra.get("values_only"):
-            return self.call_svdvals(ins)
+            return self.call_values_only(ins)
         u, s, vt = ins.outs
         (a,) = ins.reads
         (work,) = ins.scratch
@@ -189,21 +189,25 @@ class CallEmitter:
             f"if (gc_svd{sfx}({m}, {n}, {self.ref(a)} + ({o}) * {m * n}, {self.ref(u)} + ({o}) * {m * k}, "
             f"{self.ref(s)} + ({o}) * {k}, {self.ref(vt)} + ({o}) * {k * n}, {self.ref(work)})) return 3;"])
 
-    def call_svdvals(self, ins):
-        """Singular values alone (no vectors: the SVD's other results are never read)."""
-        (s,), (a,), (work,) = ins.outs, ins.reads, ins.scratch
+    def call_values_only(self, ins):
+        """Singular values or eigenvalues alone (the decomposition's vectors are never read)."""
+        (out,), (a,), (work,) = ins.outs, ins.reads, ins.scratch
         a_node = ins.node.inputs[0]
         m, n = a_node.shape[-2:]
         sfx = _SFX[a_node.dtype]
-        self.need("svd", a_node.dtype)
+        svd = ins.node.op.name == "svd"
+        self.need("svd" if svd else "eigh", a_node.dtype)
+        call = f"gc_svdvals{sfx}({m}, {n}, " if svd else f"gc_eigvalsh{sfx}({n}, "
         return self.per_matrix(a_node.shape[:-2], lambda o: [
-            f"if (gc_svdvals{sfx}({m}, {n}, {self.ref(a)} + ({o}) * {m * n}, {self.ref(s)} + ({o}) * {min(m, n)}, "
-            f"{self.ref(work)})) return 3;"])
+            f"if ({call}{self.ref(a)} + ({o}) * {m * n}, {self.ref(out)} + ({o}) * {out.shape[-1]}, "
+            f"{self.ref(work)})) return {3 if svd else 4};"])
 
     # ------------------------------------------------------------ the file
 
     def call_eigh(self, ins):
         node = ins.node
+        if ins.extra.get("values_only"):
+            return self.call_values_only(ins)
         w, v = ins.outs
         (a,) = ins.reads
         (work,) = ins.scratch

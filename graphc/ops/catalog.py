@@ -205,6 +205,8 @@ CASES = [
     OpCase("slogdet", linalg.slogdet, np.linalg.slogdet, ("matrix",), ((2, 4, 4),)),
     OpCase("cholesky", linalg.cholesky, np.linalg.cholesky, ("spd",), ((4, 4),)),
     OpCase("eigh", linalg.eigh, lambda a: linalg._ref_eigh(a), ("real",), ((4, 4),), tol32=1e-4),
+    OpCase("eigvalsh", linalg.eigvalsh, lambda a: np.linalg.eigvalsh((a + np.swapaxes(a, -1, -2)) / 2), ("real",),
+           ((4, 4),), tol32=1e-4),
     OpCase("svdvals", linalg.svdvals, lambda a: np.linalg.svd(a, compute_uv=False), R, ((5, 3),),
            tol32=1e-4),
     OpCase("svd_tall", linalg.svd, _np_svd, R, ((5, 3),), tol32=1e-4),

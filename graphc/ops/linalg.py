@@ -466,6 +466,12 @@ def eigh(a):
     return results(eigh_p.bind(lift_promoted([a])[0]))
 
 
+def eigvalsh(a):
+    """Eigenvalues (ascending) of the symmetric part of `a`, as numpy.linalg.eigvalsh;
+    compiled without eigenvectors unless a derivative needs them."""
+    return eigh(a)[0]
+
+
 # ---------------------------------------------------------------- norm
 
 def norm(x, ord=None, axis=None, keepdims=False):

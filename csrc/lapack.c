@@ -154,8 +154,6 @@ static GC_UNUSED long gc_eigh_work_SFX(int n)
     return nn * nn + (1 + 6 * nn + 2 * nn * nn) + ((3 + 5 * nn) * (long)sizeof(long) + sizeof(REAL) - 1) / sizeof(REAL);
 }
 
-/* Eigenvalues (ascending) and eigenvectors (columns of v, row-major) of (A + Aᵀ)/2, each
- * eigenvector's largest-magnitude entry positive. Returns 0, or 1 without convergence. */
 /* syevd on (A + Aᵀ)/2 (computing its vectors into work's first n² elements with jobz "V");
  * returns LAPACK's info. */
 static GC_UNUSED long gc_syevd_SFX(const char *jobz, int n, const REAL *a, REAL *w, REAL *work)
@@ -170,6 +168,8 @@ static GC_UNUSED long gc_syevd_SFX(const char *jobz, int n, const REAL *a, REAL 
     return info;
 }
 
+/* Eigenvalues (ascending) and eigenvectors (columns of v, row-major) of (A + Aᵀ)/2, each
+ * eigenvector's largest-magnitude entry positive. Returns 0, or 1 without convergence. */
 static GC_UNUSED int gc_eigh_SFX(int n, const REAL *a, REAL *w, REAL *v, REAL *work)
 {
     long nn = n;

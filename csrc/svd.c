@@ -53,14 +53,22 @@ static GC_UNUSED int gc_svd_tall_SFX(int r, int c, REAL *g, REAL *v, REAL *s)
     return !converged;
 }
 
-static GC_UNUSED int gc_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, REAL *vt, REAL *work)
+/* The rotations on A (m ≥ n) or Aᵀ copied into work: G (r×c) and V (c×c) in work, s unsorted. */
+static GC_UNUSED int gc_svd_rotate_SFX(int m, int n, const REAL *a, REAL *s, REAL *work)
 {
-    int tall = m >= n, r = tall ? m : n, c = tall ? n : m, k = c;
+    int tall = m >= n, r = tall ? m : n, c = tall ? n : m;
     REAL *g = work, *v = work + (long)r * c;
     for (int i = 0; i < r; ++i)
         for (int j = 0; j < c; ++j)
             g[(long)i * c + j] = tall ? a[(long)i * n + j] : a[(long)j * n + i];
-    int fail = gc_svd_tall_SFX(r, c, g, v, s);
+    return gc_svd_tall_SFX(r, c, g, v, s);
+}
+
+static GC_UNUSED int gc_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, REAL *vt, REAL *work)
+{
+    int tall = m >= n, r = tall ? m : n, c = tall ? n : m, k = c;
+    REAL *g = work, *v = work + (long)r * c;
+    int fail = gc_svd_rotate_SFX(m, n, a, s, work);
     /* order by descending singular value (selection sort on an index permutation) */
     for (int j = 0; j < k; ++j) {
         int best = j;
@@ -91,12 +99,8 @@ static GC_UNUSED int gc_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, R
 /* Singular values of A alone (descending), by the same rotations without keeping U or V. */
 static GC_UNUSED int gc_svdvals_SFX(int m, int n, const REAL *a, REAL *s, REAL *work)
 {
-    int tall = m >= n, r = tall ? m : n, c = tall ? n : m;
-    REAL *g = work, *v = work + (long)r * c;
-    for (int i = 0; i < r; ++i)
-        for (int j = 0; j < c; ++j)
-            g[(long)i * c + j] = tall ? a[(long)i * n + j] : a[(long)j * n + i];
-    int fail = gc_svd_tall_SFX(r, c, g, v, s);
+    int c = m < n ? m : n;
+    int fail = gc_svd_rotate_SFX(m, n, a, s, work);
     for (int j = 1; j < c; ++j)                 /* insertion sort, descending */
         for (int q = j; q > 0 && s[q] > s[q - 1]; --q) {
             REAL t = s[q]; s[q] = s[q - 1]; s[q - 1] = t;

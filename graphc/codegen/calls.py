@@ -202,8 +202,6 @@ class CallEmitter:
             f"if ({call}{self.ref(a)} + ({o}) * {m * n}, {self.ref(out)} + ({o}) * {out.shape[-1]}, "
             f"{self.ref(work)})) return {3 if svd else 4};"])
 
-    # ------------------------------------------------------------ the file
-
     def call_eigh(self, ins):
         node = ins.node
         if ins.extra.get("values_only"):

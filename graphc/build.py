@@ -4,13 +4,14 @@ The only module that runs the C compiler or imports cffi. Each graph costs one p
 compile of its kernel (no Python extension per graph): the kernel exports
 `graphc_entry`, which is loaded with cffi's ABI mode and called through one shared
 declaration. Cache entries are keyed by the C source, the compiler and its version, the
-flags and graphc's version; written atomically (temporary file, then rename) under a
+flags, the host CPU (what -march=native selects) and graphc's version; written atomically (temporary file, then rename) under a
 lock; checked by size and checksum on load, and rebuilt when damaged.
 """
 import fcntl
 import functools
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import tempfile
@@ -72,10 +73,30 @@ def cache_root(cache_dir=None) -> Path:
     return Path(cache_dir) if cache_dir is not None else user_cache()
 
 
+@functools.lru_cache(maxsize=None)
+def host_target() -> str:
+    """What -march=native means here: the CPU's model and feature flags. Part of every
+    cache key, so that a cache shared between machines (or a virtual machine moved to
+    another host) never loads a kernel built for instructions this CPU lacks."""
+    found = {}
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key in ("vendor_id", "model name", "flags", "Features", "CPU part") and key not in found:
+                    found[key] = " ".join(value.split())
+                if "flags" in found or "Features" in found and "CPU part" in found:
+                    break
+    except OSError:
+        pass
+    return repr((platform.machine(), platform.processor(), sorted(found.items())))
+
+
 def cache_key(source: str, cc: str, flags: list) -> str:
     from . import __version__
     h = hashlib.sha256()
-    for part in (source, cc, compiler_version(cc), " ".join(flags), __version__):
+    for part in (source, cc, compiler_version(cc), " ".join(flags), host_target(), __version__):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()

@@ -82,7 +82,8 @@ def graph_key(inputs, outputs, blas, options=None) -> str:
     position = {n.id: k for k, n in enumerate(order)}
     cc = build_module.find_compiler()
     h = hashlib.sha256(graph_cache.code_fingerprint().encode())
-    h.update(repr((cc, build_module.compiler_version(cc), build_module.BASE_FLAGS)).encode())
+    h.update(repr((cc, build_module.compiler_version(cc), build_module.BASE_FLAGS,
+                   build_module.host_target())).encode())
     h.update(repr((blas, options, [position[v.id] for v in inputs], [position[o.id] for o in outputs])).encode())
     for n in order:
         attrs = [(k, hashlib.sha256(v._key[2]).hexdigest() + repr(v._key[:2]) if isinstance(v, ConstValue)

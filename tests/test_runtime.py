@@ -175,6 +175,18 @@ def test_cache_hits_and_is_rebuilt_when_damaged(tmp_path):
     np.testing.assert_allclose(h(np.zeros(3)), 2 * np.ones(3))
 
 
+def test_a_kernel_built_for_another_cpu_is_not_reused(tmp_path, monkeypatch):
+    """-march=native code from one CPU may not run on another (a shared cache, a moved VM)."""
+    from graphc import build
+    x = gc.var("x", (3,))
+    path = gc.compile([x], gc.cos(x) + 1, cache_dir=tmp_path).library_path
+    assert "flags" in build.host_target() or "Features" in build.host_target() or not os.path.exists("/proc/cpuinfo")
+    monkeypatch.setattr(build, "host_target", lambda: "another CPU: avx512f")
+    g = gc.compile([x], gc.cos(x) + 1, cache_dir=tmp_path)
+    assert g.library_path != path
+    np.testing.assert_allclose(g(np.zeros(3)), 2 * np.ones(3))
+
+
 def test_two_processes_compile_one_graph_into_one_cache(tmp_path):
     script = textwrap.dedent(f"""
         import numpy as np, graphc as gc

@@ -29,9 +29,11 @@ ffi.cdef(f"""
 
 # -fno-math-errno and -fno-trapping-math change no value: errno and the floating-point
 # exception flags are never read, and gcc may then inline sqrt and if-convert selections
-# (clamps, where) so that loops vectorise.
-BASE_FLAGS = ["-std=c99", "-fPIC", "-shared", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd",
-              "-DGRAPHC_SIMD", "-march=native", "-fopenmp"]
+# (clamps, where) so that loops vectorise. -ffp-contract=fast: a * b + c becomes one fused
+# multiply-add where the CPU has one (ISO C modes such as -std=c99 turn that off), rounding
+# once instead of twice: W5 batch 1, 7% less time per call (paired runs).
+BASE_FLAGS = ["-std=c99", "-fPIC", "-shared", "-fno-math-errno", "-fno-trapping-math", "-ffp-contract=fast",
+              "-fopenmp-simd", "-DGRAPHC_SIMD", "-march=native", "-fopenmp"]
 
 
 def optimization_flags(source: str) -> list:

@@ -8,6 +8,7 @@ import platform
 import sys
 from pathlib import Path
 
+from . import machine
 from .harness import THREADS, agree, measure
 
 WORKLOADS = ["w1_seed", "w2_mlp", "w3_mds", "w4_rosenbrock", "w5_rnn", "w6_jacobian", "w7_compile", "w8_solve",
@@ -55,6 +56,7 @@ def main(names):
     names = names or WORKLOADS
     parts = Path(__file__).with_name("results")
     parts.mkdir(exist_ok=True)
+    print(machine.describe(machine.measure()), "\n", flush=True)      # the limits figures are set against
     for name in names:
         stamp = f"_Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}._"
         (parts / f"{name}.md").write_text("\n".join(run_workload(name) + ["", stamp, ""]))
@@ -68,6 +70,8 @@ def write_results(parts):
            "system; medians; each system in its own process. Ratio: graphc's first listed variant "
            "÷ the system's time (below 1: graphc is faster). Each workload says when it ran; "
            "compare ratios within one workload's run.", ""]
+    if machine.limits():
+        out += [machine.describe(machine.limits()) + " Workloads state their rates as fractions of these.", ""]
     for name in WORKLOADS:
         if (parts / f"{name}.md").exists():
             out.append((parts / f"{name}.md").read_text())

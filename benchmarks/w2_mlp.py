@@ -2,6 +2,8 @@
 (a) the loss, (b) the loss and its 6 gradients; float64 and float32."""
 import numpy as np
 
+from .machine import fraction
+
 TITLE = "W2 MLP"
 REFERENCE = "numpy by hand"
 RTOL = 1e-4          # float32 cases included
@@ -130,4 +132,4 @@ def flops(grads):
 
 def annotate(case, system, seconds):
     f = flops("(b)" in case)
-    return f"{f / seconds / 1e9:.1f} GFLOP/s"
+    return fraction(f / seconds / 1e9, "sgemm" if "float32" in case else "dgemm")

@@ -1,6 +1,8 @@
 """W3: multidimensional scaling, N = 500, d = 2: L(W) = Σᵢⱼ (‖Wᵢ − Wⱼ‖² − Dᵢⱼ)², value and gradient."""
 import numpy as np
 
+from .machine import fraction
+
 TITLE = "W3 MDS value and gradient"
 REFERENCE = "numpy by hand"
 RTOL = 1e-9
@@ -73,4 +75,4 @@ def cases():
 
 def annotate(case, system, seconds):
     flops = N * N * (3 * D + 3) * 2       # value and gradient passes over the pairs
-    return f"{flops / seconds / 1e9:.1f} GFLOP/s"
+    return fraction(flops / seconds / 1e9, "dgemm")

@@ -1,6 +1,8 @@
 """W4: Rosenbrock, n = 10⁵: gradient, and Hessian-vector product by forward over reverse."""
 import numpy as np
 
+from .machine import fraction
+
 TITLE = "W4 Rosenbrock n = 1e5"
 REFERENCE = "numpy by hand"
 RTOL = 1e-9
@@ -95,4 +97,4 @@ def cases():
 
 def annotate(case, system, seconds):
     traffic = N * 8 * (2 if case == "grad" else 3)       # bytes that must move at least
-    return f"{traffic / seconds / 1e9:.1f} GB/s"
+    return fraction(traffic / seconds / 1e9, "copy")

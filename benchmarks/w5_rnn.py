@@ -36,6 +36,8 @@ import time
 
 import numpy as np
 
+from .machine import fraction
+
 TITLE = "W5 RNN chain, T = 1000, h ∈ R²⁵⁶: loss and dL/dW"
 REFERENCE = "numpy"
 RTOL = 1e-8
@@ -46,7 +48,7 @@ STRATEGIES = ("none", "sqrt", "revolve", "auto")
 TIME_BUDGET = 3.0            # seconds of timed calls per system: 15 repeats of calls up to
 REPEATS = (3, 15)            # 0.2 s, fewer of slower ones (batch 64: ~0.3–1 s), at least 3
 TIMEOUT = 600                # seconds per system process (compilation included)
-ROUNDS = 3                   # timing processes per system, run round-robin with the others
+ROUNDS = 5                   # timing processes per system, run round-robin with the others
 
 
 def shape_h(batch):
@@ -325,6 +327,13 @@ def measure_rounds(case, systems):
     return results
 
 
+def flops(case):
+    """Floating-point operations of one loss and gradient without recomputation: per step
+    W h (forward), Wᵀ g and the rank-one update g hᵀ (backward), 2 B N² each."""
+    batch = 1 if case == "batch 1" else 64
+    return 3 * 2 * batch * N * N * T
+
+
 def _mib(n):
     return "-" if n is None else f"{n / 2**20:.3g} MiB"
 
@@ -349,7 +358,8 @@ def rows():
             ok = reference is None or agree(r["result"], reference, RTOL)
             ratio = f"{graphc_time / r['median']:.2f}" if graphc_time and not system.startswith("graphc") else ""
             rss = _mib(info.get("rss_bytes")) if info.get("rss_bytes") is not None else info.get("rss_how", "-")
-            notes = [n for n in (info.get("budget") and f"budget {_mib(info['budget'])}", info.get("plan")) if n]
+            notes = [n for n in (info.get("budget") and f"budget {_mib(info['budget'])}", info.get("plan"),
+                                 fraction(flops(case) / r["median"] / 1e9, "dgemm")) if n]
             lines.append(f"| {system} | {fmt(r['median'])} | {ratio} | {rss} | {_mib(info.get('peak_bytes'))} | "
                          f"{'yes' if ok else 'NO'}{'; ' + '; '.join(notes) if notes else ''} |")
         table = [f"### {TITLE}: {case}", "",

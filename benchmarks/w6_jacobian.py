@@ -1,6 +1,8 @@
 """W6: Jacobian of f(x) = A x and of tanh(A x), x ∈ R¹⁰⁰, m outputs: forward vs reverse mode."""
 import numpy as np
 
+from .machine import fraction
+
 TITLE = "W6 Jacobian of tanh(A x), 100 inputs"
 REFERENCE = "numpy by hand"
 RTOL = 1e-9
@@ -68,4 +70,4 @@ def cases():
 def annotate(case, system, seconds):
     m = int(case.split("=")[1])
     traffic = 8 * m * 100 * 2 + 8 * m * 100                   # read A, write J (and A once more)
-    return f"{traffic / seconds / 1e9:.1f} GB/s (memory moved at least)"
+    return fraction(traffic / seconds / 1e9, "copy") + " (memory moved at least)"

@@ -1,6 +1,8 @@
 """W8: x = solve(A, b), A 200×200 well conditioned, L = Σ x²: value and gradient w.r.t. A and b."""
 import numpy as np
 
+from .machine import fraction
+
 TITLE = "W8 solve 200×200, value and gradient"
 REFERENCE = "numpy by hand"
 RTOL = 1e-8
@@ -89,4 +91,4 @@ def cases():
 
 def annotate(case, system, seconds):
     flops = 2 * N ** 3 / 3 + (4 if "gradient" in case else 2) * N * N
-    return f"{flops / seconds / 1e9:.1f} GFLOP/s (one LU and its solves)"
+    return fraction(flops / seconds / 1e9, "dgemm") + " (one LU and its solves)"

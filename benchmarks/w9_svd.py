@@ -1,6 +1,8 @@
 """W9: L = Σ svdvals(W), W 100×50: value and gradient w.r.t. W."""
 import numpy as np
 
+from .machine import fraction
+
 TITLE = "W9 sum of singular values, W 100×50"
 REFERENCE = "numpy by hand"
 RTOL = 1e-8
@@ -60,4 +62,4 @@ def cases():
 def annotate(case, system, seconds):
     m, n = 100, 50
     flops = 4 * m * n * n + 22 * n ** 3 + 2 * m * n * n       # Golub–Van Loan thin SVD estimate + U Vt
-    return f"{flops / seconds / 1e9:.1f} GFLOP/s (nominal SVD count)"
+    return fraction(flops / seconds / 1e9, "dgemm") + " (nominal SVD count)"

@@ -97,4 +97,4 @@ def cases():
 
 def annotate(case, system, seconds):
     traffic = N * 8 * (2 if case == "grad" else 3)       # bytes that must move at least
-    return fraction(traffic / seconds / 1e9, "copy")
+    return fraction(traffic / seconds / 1e9, "copy_cache")

@@ -70,4 +70,15 @@ def cases():
 def annotate(case, system, seconds):
     m = int(case.split("=")[1])
     traffic = 8 * m * 100 * 2 + 8 * m * 100                   # read A, write J (and A once more)
-    return fraction(traffic / seconds / 1e9, "copy") + " (memory moved at least)"
+    note = fraction(traffic / seconds / 1e9, "copy_cache") + " (memory moved at least)"
+    if system == "graphc auto":
+        note += f"; auto chose {chosen_mode(m)}: the same kernel (times of one kernel differ by up to 1.5x between processes here)"
+    return note
+
+
+def chosen_mode(m):
+    """The mode gc.jacobian's "auto" picks for m outputs (the graph only, nothing compiled)."""
+    import graphc as gc
+    from graphc.ad.transforms import choose_mode
+    A, x = gc.var("A", (m, 100)), gc.var("x", (100,))
+    return choose_mode(gc.tanh(A @ x), x)

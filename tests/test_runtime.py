@@ -187,6 +187,25 @@ def test_a_kernel_built_for_another_cpu_is_not_reused(tmp_path, monkeypatch):
     np.testing.assert_allclose(g(np.zeros(3)), 2 * np.ones(3))
 
 
+def test_only_threaded_kernels_are_built_with_openmp(tmp_path):
+    """-fopenmp (and the OpenMP runtime's link time) only for sources with a parallel construct."""
+    from graphc import build
+    from graphc.codegen.c import PARALLEL_ELEMENTS
+    w1, w2 = gc.var("w1"), gc.var("w2")
+    seed = gc.compile([w1, w2], w2 * gc.log(w1), cache_dir=tmp_path)
+    assert build.threading_flags(seed.c_source) == []
+    x = gc.var("x", (4 * PARALLEL_ELEMENTS,))
+    big = gc.compile([x], gc.sin(x) * 2, cache_dir=tmp_path)
+    assert build.threading_flags(big.c_source) == ["-fopenmp"]
+    W, h0, xs = gc.var("W", (256, 256)), gc.var("h0", (256,)), gc.var("xs", (4, 256))
+    hT, _ = gc.scan(lambda h, xt: (gc.tanh(W @ h + xt), None), h0, xs)
+    team = gc.compile([W, h0, xs], gc.grad(gc.sum(hT * hT), W), cache_dir=tmp_path)
+    assert build.threading_flags(team.c_source) == ["-fopenmp"]
+    v = np.linspace(0, 1, 4 * PARALLEL_ELEMENTS)
+    np.testing.assert_allclose(big(v), np.sin(v) * 2)
+    np.testing.assert_allclose(seed(2.0, 3.0), 3 * np.log(2.0))
+
+
 def test_two_processes_compile_one_graph_into_one_cache(tmp_path):
     script = textwrap.dedent(f"""
         import numpy as np, graphc as gc

@@ -155,14 +155,18 @@ def _compile(cc, flags, source, root, lib, stamp, key):
     os.close(fd)
     c_file = root / f"{key}.c"
     tmp_c = Path(tmp_so).with_suffix(".c")
+    temporaries = [tmp_so, tmp_c]
     try:
         tmp_c.write_text(source)
         compile_flags = [f for f in flags if not f.startswith(("-L", "-l", "-Wl"))]
         link_flags = [f for f in flags if f.startswith(("-L", "-l", "-Wl"))]
-        cmd = [cc, *compile_flags, str(tmp_c), "-o", tmp_so, *link_flags, "-lm"]
-        result = subprocess.run(cmd, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise CompileError(f"C compilation failed ({' '.join(cmd)}):\n{result.stderr[-20000:]}")
+        units = compile_units(source)
+        objects = [f"{tmp_so}.{k}.o" for k in range(units)] if units > 1 else []
+        temporaries += objects
+        if objects:                     # the units at once, then one link
+            _run_all([[cc, *compile_flags, "-c", f"-DGC_UNITS={units}", f"-DGC_UNIT={k}", str(tmp_c), "-o", o]
+                      for k, o in enumerate(objects)])
+        _run_all([[cc, *compile_flags, *(objects or [str(tmp_c)]), "-o", tmp_so, *link_flags, "-lm"]])
         os.replace(tmp_c, c_file)
         checksum = _checksum(Path(tmp_so))
         os.replace(tmp_so, lib)
@@ -171,9 +175,36 @@ def _compile(cc, flags, source, root, lib, stamp, key):
             f.write(checksum)
         os.replace(tmp_sum, stamp)
     finally:
-        for leftover in (tmp_so, tmp_c):
+        for leftover in temporaries:
             if os.path.exists(leftover):
                 os.unlink(leftover)
+
+
+SPLIT_BYTES = 200_000       # sources from this size with several parts compile as several units
+_PARTS = re.compile(r"^#if GC_IN_UNIT\(0, (\d+)\)$", re.M)
+
+
+def compile_units(source: str) -> int:
+    """How many translation units to build a source as (codegen/c.py: GC_UNITS): one per
+    core, at most one per part, for large sources split into parts; else 1."""
+    if len(source) < SPLIT_BYTES:
+        return 1
+    parts = max(map(int, _PARTS.findall(source)), default=1)
+    return max(1, min(os.cpu_count() or 1, parts, 8))
+
+
+def _run_all(commands):
+    """Run compiler commands at once; CompileError with the first failure's diagnostics."""
+    procs = [(cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+             for cmd in commands]
+    failures = []
+    for cmd, proc in procs:
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            failures.append((cmd, err))
+    if failures:
+        cmd, err = failures[0]
+        raise CompileError(f"C compilation failed ({' '.join(cmd)}):\n{err[-20000:]}")
 
 
 _OPENMP_RUNTIME = []        # the OpenMP runtime, held open for the life of the process

@@ -336,15 +336,16 @@ class Emitter(CallEmitter):
             return [f"{linkage}int {self.name}{signature}", "{"] + \
                 _indent(setup_for(p.instrs) + body_parts[0] + ["return 0;"], 1) + ["}"]
         # Long straight-line programs are split into functions of CHUNK instructions:
-        # gcc's register allocation grows faster than linearly with function size.
-        functions = []
+        # gcc's register allocation grows faster than linearly with function size. Their
+        # file can be built as GC_UNITS translation units at once (build.py; `in_unit`).
+        n = len(body_parts)
+        functions = [f"GC_PART int {self.name}_part{j}{signature};" for j in range(n)] + [""]
         for j, part in enumerate(body_parts):
-            functions += [f"static int {self.name}_part{j}{signature}", "{"] + \
-                _indent(setup_for(instr_parts[j]) + part + ["return 0;"], 1) + ["}", ""]
-        calls = [f"if ((code = {self.name}_part{j}(arg, res, work)) != 0) return code;"
-                 for j in range(len(body_parts))]
-        return functions + [f"{linkage}int {self.name}{signature}", "{", "    int code;"] + \
-            _indent(calls + ["return 0;"], 1) + ["}"]
+            functions += [f"#if GC_IN_UNIT({j}, {n})", f"GC_PART int {self.name}_part{j}{signature}", "{"] + \
+                _indent(setup_for(instr_parts[j]) + part + ["return 0;"], 1) + ["}", "#endif", ""]
+        calls = [f"if ((code = {self.name}_part{j}(arg, res, work)) != 0) return code;" for j in range(n)]
+        return functions + ["#if GC_IN_UNIT(0, 1)", f"{linkage}int {self.name}{signature}", "{", "    int code;"] + \
+            _indent(calls + ["return 0;"], 1) + ["}", "#endif"]
 
     def instruction_lines(self, ins):
         """The C of one instruction, after its comment."""
@@ -367,12 +368,22 @@ class Emitter(CallEmitter):
                 "/* Large loops are shared among threads when built with -fopenmp. */",
                 "#if defined(_OPENMP)", "#define GC_PARALLEL_FOR GC_PRAGMA(omp parallel for schedule(static))",
                 "#else", "#define GC_PARALLEL_FOR",
-                "#endif", csrc.PRELUDE]
+                "#endif",
+                "/* A long program's parts: built as GC_UNITS translation units compiled at once, unit",
+                " * GC_UNIT holding parts j with j * GC_UNITS / n == GC_UNIT (unit 0 the entry point);",
+                " * as one file when GC_UNITS is not defined. */",
+                "#if defined(GC_UNITS)",
+                "#define GC_IN_UNIT(j, n) ((j) * GC_UNITS / (n) == GC_UNIT)",
+                "#if defined(__GNUC__)",
+                "#define GC_PART __attribute__((visibility(\"hidden\")))",
+                "#else", "#define GC_PART", "#endif",
+                "#else", "#define GC_IN_UNIT(j, n) 1", "#define GC_PART static", "#endif",
+                csrc.PRELUDE]
         for helper, dtype in self.helpers:
             head += [f"/* ---- csrc/{helper}.c ({dtype}) ---- */", csrc.instantiate(helper, dtype), ""]
         head += list(self.declarations.values())
-        decl = [f"#define {self.name.upper()}_WORK_BYTES {p.arena_bytes}",
-                f"size_t {self.name}_work_bytes(void) {{ return {p.arena_bytes}; }}", ""]
+        decl = [f"#define {self.name.upper()}_WORK_BYTES {p.arena_bytes}", "#if GC_IN_UNIT(0, 1)",
+                f"size_t {self.name}_work_bytes(void) {{ return {p.arena_bytes}; }}", "#endif", ""]
         return "\n".join(head + [""] + decl + self.functions + entry + [""])
 
 

@@ -49,6 +49,7 @@ TIME_BUDGET = 3.0            # seconds of timed calls per system: 15 repeats of 
 REPEATS = (3, 15)            # 0.2 s, fewer of slower ones (batch 64: ~0.3–1 s), at least 3
 TIMEOUT = 600                # seconds per system process (compilation included)
 ROUNDS = 5                   # timing processes per system, run round-robin with the others
+PAIRS = 15                   # alternating none/strategy call pairs of the paired ratio
 
 
 def shape_h(batch):
@@ -274,6 +275,24 @@ def run_system(case, system):
             "result": [np.ravel(r).tolist() for r in result]}
 
 
+def run_paired(case, pairs=PAIRS):
+    """In this process: every checkpointed strategy against "none", their calls alternating
+    (none, s, none, s, ...), so that a slow spell of the machine falls on both; per
+    strategy the median over `pairs` of (its call's time ÷ the neighbouring "none" call's)."""
+    batch = 1 if case == "batch 1" else 64
+    fns = {s: _graphc(batch, s)()[0] for s in STRATEGIES}
+    ratios = {s: [] for s in STRATEGIES if s != "none"}
+    for _ in range(pairs):
+        for s in ratios:
+            times = []
+            for f in (fns["none"], fns[s]):
+                start = time.perf_counter()
+                f()
+                times.append(time.perf_counter() - start)
+            ratios[s].append(times[1] / times[0])
+    return {s: float(np.median(r)) for s, r in ratios.items()}
+
+
 def run_memory(case, system):
     """In this process (a fresh one, not the timing one: the allocator setting slows some
     systems down): the peak-RSS increase of the second call (the first compiles; for
@@ -286,10 +305,11 @@ def run_memory(case, system):
 
 
 def measure(case, system, mode="time", timeout=TIMEOUT):
-    """Run one system in a fresh process; its figures, or {'error': ...}."""
+    """Run one system in a fresh process (system "paired", mode None: run_paired); its
+    figures, or {'error': ...}."""
     from .harness import ENV
     env = dict(os.environ, **ENV)
-    cmd = [sys.executable, "-m", "benchmarks.w5_rnn", case, system, mode]
+    cmd = [sys.executable, "-m", "benchmarks.w5_rnn", case, system] + ([mode] if mode else [])
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout,
                               cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -367,13 +387,23 @@ def rows():
                  "| system | median | graphc ÷ this | peak RSS increase, one call | graphc peak_bytes "
                  "| agrees with reference; notes |",
                  "|---|---|---|---|---|---|"] + lines
+        paired = measure(case, "paired", mode=None)
+        figures[case]["paired"] = paired
+        if "error" in paired:
+            table += ["", f"Paired ratios not measured: {paired['error']}"]
+        else:
+            table += ["", f"Each strategy ÷ \"none\", their calls alternating in one process (a slow spell of the "
+                      f"machine falls on both), median of {PAIRS} pairs: "
+                      + ", ".join(f"{s} {r:.2f}" for s, r in paired.items()) + "."]
         sections.append("\n".join(table))
         print("\n".join(table), "\n", flush=True)
     return sections, figures
 
 
 if __name__ == "__main__":
-    if len(sys.argv) in (3, 4):
+    if len(sys.argv) == 3 and sys.argv[2] == "paired":
+        print(json.dumps(run_paired(sys.argv[1])))
+    elif len(sys.argv) in (3, 4):
         run = run_memory if sys.argv[3:] == ["memory"] else run_system
         print(json.dumps(run(*sys.argv[1:3])))
     else:

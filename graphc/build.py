@@ -4,8 +4,9 @@ The only module that runs the C compiler or imports cffi. Each graph costs one p
 compile of its kernel (no Python extension per graph): the kernel exports
 `graphc_entry`, which is loaded with cffi's ABI mode and called through one shared
 declaration. Cache entries are keyed by the C source, the compiler and its version, the
-flags, the host CPU (what -march=native selects) and graphc's version; written atomically (temporary file, then rename) under a
-lock; checked by size and checksum on load, and rebuilt when damaged.
+flags, the host CPU (what -march=native selects) and graphc's version; written atomically
+(temporary file, then rename) under a lock; checked by size and checksum on load, and
+rebuilt when damaged. A long program builds as several translation units at once.
 """
 import fcntl
 import functools
@@ -48,10 +49,17 @@ def threading_flags(source: str) -> list:
     return ["-fopenmp"] if _THREADED.search(source) else []
 
 
-def optimization_flags(source: str) -> list:
-    """-O3 for ordinary kernels; lighter optimisation for very large sources, whose
-    compile time would otherwise dominate. -Og above 300 KB: W7's 2000-op program (539 KB)
-    compiles in 0.83 s instead of 1.34 s at -O1, and its calls are no slower (8.2 vs 8.7 µs)."""
+def optimization_flags(source: str, nodes=None) -> list:
+    """-O3 for ordinary kernels; lighter optimisation for very large ones, whose compile
+    time would otherwise dominate: -O2, then -Og (W7's 2000-op program, 539 KB of C,
+    compiles in 0.83 s instead of 1.34 s at -O1, and its calls are no slower).
+
+    Chosen by the graph's node count when given (compiler.py), not by the source's size:
+    the level decides which a * b + c become fused multiply-adds (-O2 and -O3 contract,
+    -Og does not), so every checkpoint strategy of one graph, whose sources differ in
+    size, must get the same level to give bit-identical outputs. By bytes otherwise."""
+    if nodes is not None:
+        return ["-O3"] if nodes < 900 else ["-O2"] if nodes < 2400 else ["-Og"]
     size = len(source)
     return ["-O3"] if size < 100_000 else ["-O2"] if size < 300_000 else ["-Og"]
 
@@ -121,11 +129,11 @@ def _checksum(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build(source: str, cache_dir=None, link=()) -> Path:
-    """The path of a shared object compiled from `source` (linked with `link` flags),
-    from the cache if possible."""
+def build(source: str, cache_dir=None, link=(), nodes=None) -> Path:
+    """The path of a shared object compiled from `source` (linked with `link` flags; of a
+    graph of `nodes` nodes, which sets the optimisation level), from the cache if possible."""
     cc = find_compiler()
-    flags = optimization_flags(source) + BASE_FLAGS + threading_flags(source) + list(link)
+    flags = optimization_flags(source, nodes) + BASE_FLAGS + threading_flags(source) + list(link)
     key = cache_key(source, cc, flags)
     root = cache_root(cache_dir) / key[:2]
     root.mkdir(parents=True, exist_ok=True)

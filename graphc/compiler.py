@@ -64,7 +64,7 @@ def compile(inputs, outputs, *, name=None, checkpoint="none", memory_budget=None
         program, plan = plan_program(ins, outs, checkpoint, memory_budget)
         peak_bytes = program.arena_bytes
         source = render(program, ENTRY, blas)
-        path = build(source, cache_dir, link=link_flags() if "scipy_" in source else [])
+        path = build(source, cache_dir, link=link_flags() if "scipy_" in source else [], nodes=len(order))
         graph_cache.store(key, cache_dir, path, peak_bytes, plan)
     library, entry = load(path)
     options = dict(name=name, checkpoint=checkpoint, memory_budget=memory_budget, cache_dir=cache_dir)

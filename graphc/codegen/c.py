@@ -337,7 +337,7 @@ class Emitter(CallEmitter):
                 _indent(setup_for(p.instrs) + body_parts[0] + ["return 0;"], 1) + ["}"]
         # Long straight-line programs are split into functions of CHUNK instructions:
         # gcc's register allocation grows faster than linearly with function size. Their
-        # file can be built as GC_UNITS translation units at once (build.py; `in_unit`).
+        # file can be built as GC_UNITS translation units at once (build.py: compile_units).
         n = len(body_parts)
         functions = [f"GC_PART int {self.name}_part{j}{signature};" for j in range(n)] + [""]
         for j, part in enumerate(body_parts):

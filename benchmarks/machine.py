@@ -13,6 +13,7 @@ import platform
 import subprocess
 import sys
 import time
+import timeit
 from pathlib import Path
 
 PATH = Path(__file__).with_name("results") / "machine.json"
@@ -21,16 +22,6 @@ PATH = Path(__file__).with_name("results") / "machine.json"
 def measure_here():
     """The limits, measured in this process (best of a few runs each)."""
     import numpy as np
-
-    def best(fn, repeats):
-        fn()
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
     limits = {}
     n = 2048
     for dtype, key in ((np.float64, "dgemm"), (np.float32, "sgemm")):
@@ -40,13 +31,19 @@ def measure_here():
     buffer = np.ones(2 * (8 << 20) + 256)                # (offset as in _cache_copy)
     src, dst = buffer[:8 << 20], buffer[(8 << 20) + 256:]
     limits["copy"] = 2 * src.nbytes / best(lambda: np.copyto(dst, src), 10) / 1e9
-    limits["copy_cache"] = _cache_copy(best, int(os.environ.get("OMP_NUM_THREADS", "2")))
+    limits["copy_cache"] = _cache_copy(int(os.environ.get("OMP_NUM_THREADS", "2")))
     limits["cpu"] = _cpu()
     limits["measured"] = time.strftime("%Y-%m-%d %H:%M")
     return limits
 
 
-def _cache_copy(best, threads=2):
+def best(fn, repeats):
+    """The least seconds of one call of fn over `repeats` calls (after one to warm up)."""
+    fn()
+    return min(timeit.repeat(fn, number=1, repeat=repeats))
+
+
+def _cache_copy(threads=2):
     """GB/s of copies within the caches: one core copying 256 KiB over and over (source and
     destination stay in its L2), times the thread count (each core has its own L2)."""
     import numpy as np

@@ -197,6 +197,11 @@ def _torch(batch, checkpointed):
     return setup
 
 
+def batch_of(case):
+    """The batch size of a case named "batch B"."""
+    return int(case.split()[1])
+
+
 def cases():
     out = {}
     for batch in (1, 64):
@@ -279,8 +284,7 @@ def run_paired(case, pairs=PAIRS):
     """In this process: every checkpointed strategy against "none", their calls alternating
     (none, s, none, s, ...), so that a slow spell of the machine falls on both; per
     strategy the median over `pairs` of (its call's time ÷ the neighbouring "none" call's)."""
-    batch = 1 if case == "batch 1" else 64
-    fns = {s: _graphc(batch, s)()[0] for s in STRATEGIES}
+    fns = {s: _graphc(batch_of(case), s)()[0] for s in STRATEGIES}
     ratios = {s: [] for s in STRATEGIES if s != "none"}
     for _ in range(pairs):
         for s in ratios:
@@ -350,8 +354,7 @@ def measure_rounds(case, systems):
 def flops(case):
     """Floating-point operations of one loss and gradient without recomputation: per step
     W h (forward), Wᵀ g and the rank-one update g hᵀ (backward), 2 B N² each."""
-    batch = 1 if case == "batch 1" else 64
-    return 3 * 2 * batch * N * N * T
+    return 3 * 2 * batch_of(case) * N * N * T
 
 
 def _mib(n):

@@ -40,7 +40,8 @@ class Plan:
         for p in self.loops:
             lines.append(f"  loop of {p.length} steps: {p.slots} snapshots, tape of {p.segment} steps, "
                          f"{p.steps} step evaluations ({p.recomputed} recomputed, "
-                         f"{p.recomputed / p.length:.2f} per step)")
+                         f"{p.recomputed / p.length:.2f} per step" +
+                         (f"; {p.reused} copied from snapshots" if p.reused else "") + ")")
         if self.recomputed:
             parts = ", ".join(f"{name} ×{n}" for name, n in sorted(self.recomputed.items()))
             lines.append(f"  recomputed values: {parts}")
@@ -64,10 +65,10 @@ def plan_program(inputs, outputs, strategy, budget):
                                     f"memory_budget={budget}; use checkpoint='auto'")
         return baseline, Plan("none", base_peak, base_peak, budget)
     if strategy == "sqrt":
-        plan_for = lambda T, cb, tb: scan_plan.sqrt_plan(T)            # noqa: E731
+        plan_for = lambda T, cb, tb: scan_plan.sqrt_plan(T, tb == 0)   # noqa: E731
     elif strategy == "revolve":
         plan_for = lambda T, cb, tb: scan_plan.revolve_plan(           # noqa: E731
-            T, _revolve_snapshots(T, cb, tb, budget))
+            T, _revolve_snapshots(T, cb, tb, budget), tb == 0)
     else:
         _, loops = _auto(inputs, outputs, budget if budget is not None else base_peak)
         plan_for = _replay(loops)
@@ -120,7 +121,7 @@ def _flat_schedule(program, strategy, budget, fresh):
 
 def _least(inputs, outputs):
     """The smallest peak found: the least-memory loop plans and the heuristic's floor."""
-    program, _ = _lower_with(inputs, outputs, lambda T, cb, tb: scan_plan.revolve_plan(T, 1))
+    program, _ = _lower_with(inputs, outputs, lambda T, cb, tb: scan_plan.revolve_plan(T, 1, tb == 0))
     dag = rematerialize.program_dag(program)
     order = rematerialize.memory_order(dag)
     sorted_dag = rematerialize.permuted(dag, order)
@@ -158,7 +159,7 @@ def _auto(inputs, outputs, budget):
     for _ in range(12):
         def choose(T, cb, tb, room=room):
             plan = scan_plan.auto_plan(T, cb, tb, room)
-            return plan if plan is not None else scan_plan.revolve_plan(T, 1)
+            return plan if plan is not None else scan_plan.revolve_plan(T, 1, tb == 0)
         program, loops = _lower_with(inputs, outputs, choose)
         if not loops:
             return program, loops

@@ -23,6 +23,15 @@ def rnn_scan(h=16, T=64):
     return [W, h0, xs], [loss, *gc.grad(loss, [W, h0, xs])]
 
 
+def rnn_residual(h=16, T=64):
+    """A scan whose reverse reads a residual besides the carries (tanh's result): its
+    segments' last steps are rerun, not copied from snapshots."""
+    W, h0, xs = gc.var("W", (h, h)), gc.var("h0", (h,)), gc.var("xs", (T, h))
+    hT, _ = gc.scan(lambda c, x: (gc.sin(gc.tanh(W @ c + x)) + c * 0.5, None), h0, xs)
+    loss = gc.sum(hT * hT)
+    return [W, h0, xs], [loss, *gc.grad(loss, [W, h0, xs])]
+
+
 def rnn_unrolled(h=16, T=64):
     W, h0, xs = gc.var("W", (h, h)), gc.var("h0", (h,)), gc.var("xs", (T, h))
     c = h0
@@ -42,7 +51,7 @@ def mlp(layers=8, width=32, batch=16):
     return [x, *Ws], [loss, *gc.grad(loss, Ws)]
 
 
-MODELS = {"rnn_scan": rnn_scan, "rnn_unrolled": rnn_unrolled, "mlp8": mlp}
+MODELS = {"rnn_scan": rnn_scan, "rnn_residual": rnn_residual, "rnn_unrolled": rnn_unrolled, "mlp8": mlp}
 
 
 def arguments(inputs, rng):
@@ -104,7 +113,11 @@ def test_plan_reports_kept_recomputed_and_peak(cache):
     f = gc.compile(inputs, outputs, checkpoint="sqrt", cache_dir=cache)
     text = str(f.plan)
     assert f"{f.peak_bytes} bytes" in text and "loop of 64 steps: 8 snapshots, tape of 8 steps" in text
-    assert f.plan.extra_flops > 0 and f.plan.loops[0].recomputed == 56
+    # 8 segments of 8: 7 recomputed, each but its last step, which a snapshot holds
+    assert f.plan.extra_flops > 0 and f.plan.loops[0].recomputed == 49 and f.plan.loops[0].reused == 7
+    assert "49 recomputed, 0.77 per step; 7 copied from snapshots" in text
+    r = gc.compile(*rnn_residual(), checkpoint="sqrt", cache_dir=cache)
+    assert r.plan.loops[0].recomputed == 56 and r.plan.loops[0].reused == 0
     g = gc.compile(*mlp(), checkpoint="sqrt", cache_dir=cache)
     assert "recomputed values: matmul" in str(g.plan) and g.plan.peak_bytes == g.peak_bytes
 
@@ -125,6 +138,22 @@ def test_sqrt_plan_recomputes_each_segment_once(T):
     k = plan.segment
     assert k * k >= T > (k - 1) * (k - 1) or T == 1
     assert plan.steps == 2 * T - k          # all but the last segment (a whole one), once
+
+
+@pytest.mark.parametrize("T", [1, 2, 5, 64, 1000])
+def test_a_snapshot_stands_in_for_each_recomputed_segments_last_step(T):
+    plan = scan_plan.sqrt_plan(T, reuse=True)
+    k, segments = plan.segment, -(-T // plan.segment)
+    assert plan.reused == segments - 1
+    assert plan.steps == 2 * T - k - (segments - 1)
+
+
+@pytest.mark.parametrize("T", [1, 2, 7, 64, 1000])
+@pytest.mark.parametrize("s", [1, 2, 3, 5, 10])
+def test_reuse_only_replaces_taped_steps_of_revolve(T, s):
+    plan = scan_plan.revolve_plan(T, s, reuse=True)
+    assert plan.steps + plan.reused == T + revolve.forward_steps(T, min(s, T))
+    assert plan.slots <= s
 
 
 def test_auto_plan_recomputes_less_than_sqrt_at_equal_memory():

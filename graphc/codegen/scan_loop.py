@@ -194,7 +194,7 @@ def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines, team):
     nc, nx = body.n_carry, body.n_x
     fn = body_function(em, pair["sub"], team)
     fwork, carries, junk = scratch[0], scratch[1:1 + 2 * nc], list(scratch[1 + 2 * nc:])
-    kinds = {"store": 0, "restore": 1, "advance": 2, "reverse": 3}
+    kinds = {"store": 0, "restore": 1, "advance": 2, "reverse": 3, "fill": 4}
     rows = [(kinds[a[0]],) + tuple(a[1:]) + (0,) * (4 - len(a)) for a in actions]
     carry_bytes = [math.prod(body.outputs[k].shape) * body.outputs[k].dtype.itemsize for k in range(nc)]
     offsets = [sum(carry_bytes[:k]) for k in range(nc)]
@@ -238,13 +238,20 @@ def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines, team):
                "    const int taped = q[3] >= 0 && s >= q[3];", "    (void)t; (void)taped;"] + \
         _indent(step, 1) + ["}"]
     store = [f"memcpy({snap} + q[1] * {total} + {offsets[k]}, cur{k}, {carry_bytes[k]});" for k in range(nc)]
+    fill = []                   # a segment's last tape entry from the snapshot holding it
+    for k in range(nc):
+        h = em.ref(pair["tape_hist"][k])
+        size = math.prod(body.outputs[k].shape)
+        fill += [f"memcpy({h} + (q[2] - q[3]) * {size}, {snap} + q[1] * {total} + {offsets[k]}, {carry_bytes[k]});",
+                 f"if (q[2] - q[3] == 1) memcpy({h}, cur{k}, {carry_bytes[k]});"]
     if team:
-        store = by_one_thread(store, wait=True)
+        store, fill = by_one_thread(store, wait=True), by_one_thread(fill, wait=True)
     loop = [f"for (int a = 0; a < {len(rows)}; ++a) {{", "    const long *q = plan[a];",
             "    if (q[0] == 0) {"] + _indent(store, 2) + \
         ["    } else if (q[0] == 1) {"] + \
         _indent([f"cur{k} = (const void *)({snap} + q[1] * {total} + {offsets[k]});" for k in range(nc)], 2) + \
-        ["    } else if (q[0] == 2) {"] + _indent(advance, 2) + ["    } else {"] + \
+        ["    } else if (q[0] == 2) {"] + _indent(advance, 2) + \
+        ["    } else if (q[0] == 4) {"] + _indent(fill, 2) + ["    } else {"] + \
         _indent(reverse_lines or ["(void)q;"], 2) + ["    }", "}"]
     return lines + loop
 

@@ -11,13 +11,19 @@ Actions, in the scan's processing order s = 0 … T-1:
     ("restore", slot)            continue from snapshot `slot`
     ("advance", s0, s1, tape)    run steps s0 … s1-1; steps s >= tape (if tape >= 0) are
                                  recorded on the tape at s - tape
+    ("fill", slot, s1, s0)       the tape's entry for step s1-1's result, s1 - s0, copied
+                                 from snapshot `slot` (which holds that carry) instead of
+                                 running the step; the entry for s0 too when s1 = s0 + 1
     ("reverse", s0, s1)          the reverse steps s1-1 … s0, reading the tape
 The forward loop runs the actions before the first "reverse" (it reaches T, so the scan's
 results are ready), the reverse loop the rest.
 
 Strategies: "sqrt" (Chen et al. 2016): segments of ⌈√T⌉ steps (the first one shorter when
 they do not divide T), a snapshot at each; the last segment's tape is recorded by the
-forward loop, so T - ⌈√T⌉ steps are recomputed. "revolve": single-step segments and
+forward loop, so T - ⌈√T⌉ steps are recomputed. When the tape is the carries alone (no
+residuals), a segment's last step is not rerun either: its result, the next segment's
+first carry, is still in a snapshot slot ("fill"), and the count drops by the number of
+segments less one. "revolve": single-step segments and
 s snapshots, the binomial schedule (`schedule.revolve`); its step count, counting only
 advances outside the taped steps, is p(l, s). "auto": the segment length and snapshot
 count of least recomputation whose memory fits a budget.
@@ -39,6 +45,7 @@ class ScanPlan:
     actions: list
     split: int             # actions[:split] run in the forward loop
     steps: int             # forward step evaluations in total (T of them are the first sweep)
+    reused: int = 0        # taped steps whose result was copied from a snapshot instead
 
     @property
     def recomputed(self):
@@ -49,20 +56,23 @@ class ScanPlan:
         return self.slots * carry_bytes + self.segment * tape_bytes + (self.segment + 1) * carry_bytes
 
 
-def segmented(T, k, s, strategy):
+def segmented(T, k, s, strategy, reuse=False):
     """Binomial checkpointing over ⌈T/k⌉ segments of k steps with s snapshots. A short
     segment comes first: the last one, reversed from the tape the forward loop records,
-    is never recomputed, so it should be a whole one."""
+    is never recomputed, so it should be a whole one. With `reuse` (the tape holds only
+    carries), a segment's last step is copied from a snapshot slot still holding its
+    result (stored, or freed and not yet overwritten) rather than run."""
     l = -(-T // k)
     s = max(1, min(s, l))
     bounds = [max(T - (l - i) * k, 0) for i in range(l + 1)]
     actions, slot_of, free, pos = [], {}, [], 0
-    used = 0
+    used, held, reused = 0, {}, 0           # held: slot -> the segment boundary it holds
     for action, value in revolve.schedule(l, s):
         if action == "store":
             slot = free.pop() if free else used
             used = max(used, slot + 1)
             slot_of[value] = slot
+            held[slot] = value
             actions.append(("store", slot))
         elif action == "restore":
             actions.append(("restore", slot_of[value]))
@@ -74,25 +84,33 @@ def segmented(T, k, s, strategy):
             pos += value
         else:
             s0, s1 = bounds[value], bounds[value + 1]
-            actions += [("advance", s0, s1, s0), ("reverse", s0, s1)]
+            slot = next((j for j, v in held.items() if v == value + 1), None) if reuse else None
+            if slot is None:
+                actions += [("advance", s0, s1, s0), ("reverse", s0, s1)]
+                continue
+            if s1 - 1 > s0:
+                actions.append(("advance", s0, s1 - 1, s0))
+            actions += [("fill", slot, s1, s0), ("reverse", s0, s1)]
+            reused += 1
     split = next(i for i, a in enumerate(actions) if a[0] == "reverse")
     steps = sum(a[2] - a[1] for a in actions if a[0] == "advance")
-    return ScanPlan(strategy, T, k, used, actions, split, steps)
+    return ScanPlan(strategy, T, k, used, actions, split, steps, reused)
 
 
-def sqrt_plan(T):
+def sqrt_plan(T, reuse=False):
     k = math.isqrt(T - 1) + 1 if T > 1 else 1           # ⌈√T⌉
-    return segmented(T, k, -(-T // k), "sqrt")
+    return segmented(T, k, -(-T // k), "sqrt", reuse)
 
 
-def revolve_plan(T, snapshots):
-    return segmented(T, 1, snapshots, "revolve")
+def revolve_plan(T, snapshots, reuse=False):
+    return segmented(T, 1, snapshots, "revolve", reuse)
 
 
 def auto_plan(T, carry_bytes, tape_bytes, budget):
     """The plan of least recomputation whose snapshots and tape fit in `budget` bytes, or None.
 
-    Every segment length k gets the most snapshots that fit; candidates are ranked by the
+    Every segment length k gets the most snapshots that fit (a tape of no residuals,
+    tape_bytes 0, lets snapshots stand in for segments' last steps); candidates are ranked by the
     step count of equal segments (p(l, s)·k), and the best SHORTLIST of them are built to
     count their steps exactly (the short first segment makes some cheaper)."""
     candidates = []
@@ -104,7 +122,7 @@ def auto_plan(T, carry_bytes, tape_bytes, budget):
             candidates.append((revolve.forward_steps(l, s) * k + T, k, s))
     if not candidates:
         return None
-    plans = [segmented(T, k, s, "auto") for _, k, s in sorted(candidates)[:SHORTLIST]]
+    plans = [segmented(T, k, s, "auto", tape_bytes == 0) for _, k, s in sorted(candidates)[:SHORTLIST]]
     return min(plans, key=lambda p: (p.steps, p.segment, p.slots))
 
 

@@ -2,6 +2,7 @@
 (scipy-openblas, ILP64). Kernels link against that very file, which NumPy has already
 loaded, so one BLAS (and one thread pool) serves the whole process. Without it, kernels
 use the portable csrc/gemm.c."""
+import ctypes
 import functools
 import glob
 import os
@@ -30,3 +31,17 @@ def link_flags():
         return []
     directory, name = blas
     return [f"-L{directory}", f"-l:{name}", f"-Wl,-rpath,{directory}"]
+
+
+@functools.lru_cache(maxsize=None)
+def has_pool():
+    """Whether the BLAS lets kernels run work on its thread pool (csrc/pool.c): OpenBLAS's
+    pthreads builds export gotoblas_pthread. NumPy has loaded the library already."""
+    blas = numpy_openblas()
+    if blas is None:
+        return False
+    try:
+        lib = ctypes.CDLL(os.path.join(*blas))
+    except OSError:
+        return False
+    return all(hasattr(lib, name) for name in ("gotoblas_pthread", "scipy_openblas_get_num_threads64_"))

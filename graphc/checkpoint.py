@@ -65,7 +65,7 @@ def plan_program(inputs, outputs, strategy, budget):
                                     f"memory_budget={budget}; use checkpoint='auto'")
         return baseline, Plan("none", base_peak, base_peak, budget)
     if strategy == "sqrt":
-        plan_for = lambda T, cb, tb: scan_plan.sqrt_plan(T, tb == 0)   # noqa: E731
+        plan_for = lambda T, cb, tb: scan_plan.sqrt_plan(T)            # noqa: E731
     elif strategy == "revolve":
         plan_for = lambda T, cb, tb: scan_plan.revolve_plan(           # noqa: E731
             T, _revolve_snapshots(T, cb, tb, budget), tb == 0)

@@ -5,7 +5,7 @@
 """
 import hashlib
 
-from .blas import link_flags, numpy_openblas
+from .blas import has_pool, link_flags, numpy_openblas
 from . import build as build_module, graph_cache
 from .build import ENTRY, build, load
 from .codegen.c import render, sanitize_comment
@@ -56,14 +56,15 @@ def compile(inputs, outputs, *, name=None, checkpoint="none", memory_budget=None
         raise ValueError(f"compile: memory_budget must be a positive number of bytes, got {memory_budget!r}")
     order = verify(ins, outs)
     blas = numpy_openblas() is not None
-    key = graph_key(ins, outs, blas, (checkpoint, memory_budget))
+    pool = blas and has_pool()
+    key = graph_key(ins, outs, (blas, pool), (checkpoint, memory_budget))
     hit = graph_cache.lookup(key, cache_dir)        # a graph compiled before: no lowering
     if hit is not None:
         source, path, peak_bytes, plan = hit
     else:
         program, plan = plan_program(ins, outs, checkpoint, memory_budget)
         peak_bytes = program.arena_bytes
-        source = render(program, ENTRY, blas)
+        source = render(program, ENTRY, blas, pool)
         path = build(source, cache_dir, link=link_flags() if "scipy_" in source else [], nodes=len(order))
         graph_cache.store(key, cache_dir, path, peak_bytes, plan)
     library, entry = load(path)

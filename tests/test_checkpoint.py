@@ -113,11 +113,13 @@ def test_plan_reports_kept_recomputed_and_peak(cache):
     f = gc.compile(inputs, outputs, checkpoint="sqrt", cache_dir=cache)
     text = str(f.plan)
     assert f"{f.peak_bytes} bytes" in text and "loop of 64 steps: 8 snapshots, tape of 8 steps" in text
-    # 8 segments of 8: 7 recomputed, each but its last step, which a snapshot holds
-    assert f.plan.extra_flops > 0 and f.plan.loops[0].recomputed == 49 and f.plan.loops[0].reused == 7
-    assert "49 recomputed, 0.77 per step; 7 copied from snapshots" in text
-    r = gc.compile(*rnn_residual(), checkpoint="sqrt", cache_dir=cache)
-    assert r.plan.loops[0].recomputed == 56 and r.plan.loops[0].reused == 0
+    assert f.plan.extra_flops > 0 and f.plan.loops[0].recomputed == 56
+    # "auto" at sqrt's memory: each recomputed segment but its last step, which a snapshot holds
+    a = gc.compile(inputs, outputs, checkpoint="auto", memory_budget=f.peak_bytes, cache_dir=cache)
+    assert a.plan.loops[0].recomputed < 56 and a.plan.loops[0].reused > 0
+    assert f"; {a.plan.loops[0].reused} copied from snapshots" in str(a.plan)
+    r = gc.compile(*rnn_residual(), checkpoint="auto", memory_budget=f.peak_bytes, cache_dir=cache)
+    assert r.plan.loops[0].reused == 0
     g = gc.compile(*mlp(), checkpoint="sqrt", cache_dir=cache)
     assert "recomputed values: matmul" in str(g.plan) and g.plan.peak_bytes == g.peak_bytes
 
@@ -142,8 +144,9 @@ def test_sqrt_plan_recomputes_each_segment_once(T):
 
 @pytest.mark.parametrize("T", [1, 2, 5, 64, 1000])
 def test_a_snapshot_stands_in_for_each_recomputed_segments_last_step(T):
-    plan = scan_plan.sqrt_plan(T, reuse=True)
-    k, segments = plan.segment, -(-T // plan.segment)
+    k = scan_plan.sqrt_plan(T).segment
+    segments = -(-T // k)
+    plan = scan_plan.segmented(T, k, segments, "auto", reuse=True)
     assert plan.reused == segments - 1
     assert plan.steps == 2 * T - k - (segments - 1)
 

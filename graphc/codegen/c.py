@@ -14,10 +14,11 @@ from .. import dtypes
 from ..affine import Affine, offset
 from . import csrc
 from .calls import CallEmitter
-from .expr import (REDUCE_COMBINE, REDUCE_INIT, UNROLL, Body, _collapse_scalar, _indent, _loops,
+from .expr import (_LOOP_HEAD, REDUCE_COMBINE, REDUCE_INIT, UNROLL, Body, _collapse_scalar, _indent, _loops,
                    _pad_segments, literal, sanitize_comment)
 
 PARALLEL_ELEMENTS = 65536   # loops writing at least this many elements use threads
+POOL_WORK = 262144          # elements x per-element cost (cost.py) of a loop that BLAS's pool shares
 CHUNK = 100          # instructions per C function in long programs
 ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge",
           4: "eigendecomposition did not converge"}
@@ -27,12 +28,17 @@ class Emitter(CallEmitter):
     signature = "(const void *const *arg, void *const *res, void *work)"
     team = False                 # a loop body run by every thread of a team (codegen/team.py)
 
-    def __init__(self, program, name, blas=False, threads=None):
+    def __init__(self, program, name, blas=False, threads=None, pool=False):
         self.program, self.name, self.blas = program, name, blas
         # OpenMP threads only where no BLAS call runs: OpenBLAS's own threads spin after
         # each call, and two busy pools on two cores cost milliseconds. Loop bodies take
         # the decision of the whole program.
         self.threads = not (blas and calls_blas(program)) if threads is None else threads
+        # Where the BLAS runs, costly loops are shared by its pool instead (csrc/pool.c)
+        self.pool = pool and not self.threads
+        self.spanning = False        # whether the instruction being emitted may become a span
+        self.span = None             # the span count its loop got (store_body)
+        self.spans = 0               # span functions made so far
         self.helpers = {}            # (csrc name, dtype name) -> True, in order of first use
         self.declarations = {}       # file-scope tables and constants, by name (loop bodies add theirs)
         self.functions = []          # static functions (loop bodies) placed before the entry point
@@ -90,9 +96,39 @@ class Emitter(CallEmitter):
             closes = ["}"]
         if opens and store_offset is not None and self.team:
             opens = self.shared(opens, body, store_offset, size)   # the thread's share of the loop
+        elif opens and store_offset is not None and self.spanning and size * body.cost >= POOL_WORK:
+            opens = self.spanned(opens)
         elif opens and store_offset is not None and size >= PARALLEL_ELEMENTS and self.threads:
             opens = ["GC_PARALLEL_FOR"] + opens     # each iteration writes its own elements
         return opens + _indent(body.lines, 1) + closes if opens else body.lines, flat
+
+    def spanned(self, opens):
+        """The loop `opens` with its outer loop cut to the span [gc_lo, gc_hi)."""
+        head = _LOOP_HEAD.fullmatch(opens[0])
+        if head is None:
+            return opens
+        var, self.span = head.group(1), int(head.group(2))
+        return [f"for (int {var} = (int)gc_lo; {var} < (int)gc_hi; ++{var}) {{"] + opens[1:]
+
+    def pooled(self, ins):
+        """The lines of loop instruction `ins`, as a span function run by the BLAS's pool
+        when its loop is costly enough, else inline."""
+        reads_locals = any(b.kind == "local" for b in ins.reads + ins.outs) or ins.extra.get("rebind")
+        self.spanning, self.span = not reads_locals, None
+        lines = getattr(self, "emit_" + ins.kind)(ins)
+        self.spanning = False
+        if self.span is None:
+            return lines
+        fn = f"{self.name}_span{self.spans}"
+        self.spans += 1
+        self.need("pool", "float64")
+        self.functions += [f"static GC_UNUSED void {fn}(void *gc_p)", "{",
+                           "    const gc_span *gc_s = (const gc_span *)gc_p;",
+                           "    const void *const *arg = gc_s->arg;", "    void *const *res = gc_s->res;",
+                           "    void *work = gc_s->work;", "    const long gc_lo = gc_s->lo, gc_hi = gc_s->hi;",
+                           "    (void)arg; (void)res;"] + \
+            _indent(self.setup_lines([ins]) + lines, 1) + ["}", ""]
+        return [f"gc_pool_run({fn}, arg, res, work, {self.span});"]
 
     def segmented(self, shape, make_store, axis, segments):
         """Loops over `shape` with the loop of `axis` split into `segments`
@@ -280,6 +316,7 @@ class Emitter(CallEmitter):
         functions join this file's."""
         sub = (kind or Emitter)(program, name, self.blas, self.threads)
         sub.helpers, sub.declarations, sub.functions = self.helpers, self.declarations, self.functions
+        sub.pool = self.pool and not sub.team
         sub.emitted = self.emitted
         return sub
 
@@ -312,24 +349,7 @@ class Emitter(CallEmitter):
                 values = ", ".join(literal(v, b.dtype) for v in b.value.reshape(-1))
                 self.declarations[b.name] = f"static const {b.ctype} {b.name}[{b.size}] = {{{values}}};"
 
-        def setup_for(instrs):
-            used = {b.name for ins in instrs for b in ins.outs + ins.reads + ins.scratch}
-            for ins in instrs:          # lu/solve operands named in extra
-                used |= {v.name for v in ins.extra.values() if hasattr(v, "name") and hasattr(v, "kind")}
-            lines = []
-            for b in p.buffers:
-                if b.kind == "input":
-                    lines.append(f"const {b.ctype} *{b.name} = (const {b.ctype} *)arg[{b.index}];")
-                elif b.kind == "output":
-                    lines.append(f"{b.ctype} *{b.name} = ({b.ctype} *)res[{b.index}];")
-                elif b.kind == "arena" and b.offset is not None and b.name in used:
-                    lines.append(f"{b.ctype} *w_{b.name} = ({b.ctype} *)((char *)work + {b.offset});")
-                elif b.kind == "local":
-                    lines.append(f"{b.ctype} {b.name};")
-            lines += [f"(void){b.name};" for b in p.buffers if b.kind in ("input", "output")]
-            lines += [f"(void)w_{b.name};" for b in p.buffers
-                      if b.kind == "arena" and b.offset is not None and b.name in used]
-            return lines + ["(void)work;"]
+        setup_for = self.setup_lines
         signature = self.signature
         linkage = "static " if static else ""
         if len(body_parts) == 1:
@@ -347,8 +367,31 @@ class Emitter(CallEmitter):
         return functions + ["#if GC_IN_UNIT(0, 1)", f"{linkage}int {self.name}{signature}", "{", "    int code;"] + \
             _indent(calls + ["return 0;"], 1) + ["}", "#endif"]
 
+    def setup_lines(self, instrs):
+        """A function's declarations of the buffers `instrs` use, from arg, res and work."""
+        p = self.program
+        used = {b.name for ins in instrs for b in ins.outs + ins.reads + ins.scratch}
+        for ins in instrs:          # lu/solve operands named in extra
+            used |= {v.name for v in ins.extra.values() if hasattr(v, "name") and hasattr(v, "kind")}
+        lines = []
+        for b in p.buffers:
+            if b.kind == "input":
+                lines.append(f"const {b.ctype} *{b.name} = (const {b.ctype} *)arg[{b.index}];")
+            elif b.kind == "output":
+                lines.append(f"{b.ctype} *{b.name} = ({b.ctype} *)res[{b.index}];")
+            elif b.kind == "arena" and b.offset is not None and b.name in used:
+                lines.append(f"{b.ctype} *w_{b.name} = ({b.ctype} *)((char *)work + {b.offset});")
+            elif b.kind == "local":
+                lines.append(f"{b.ctype} {b.name};")
+        lines += [f"(void){b.name};" for b in p.buffers if b.kind in ("input", "output")]
+        lines += [f"(void)w_{b.name};" for b in p.buffers
+                  if b.kind == "arena" and b.offset is not None and b.name in used]
+        return lines + ["(void)work;"]
+
     def instruction_lines(self, ins):
         """The C of one instruction, after its comment."""
+        if self.pool and ins.kind in ("loop", "copy"):
+            return self.comment(ins) + self.pooled(ins)
         return self.comment(ins) + getattr(self, "emit_" + ins.kind)(ins)
 
     def render(self) -> str:
@@ -404,7 +447,9 @@ def calls_blas(program) -> bool:
     return False
 
 
-def render(program, name, blas=False) -> str:
+def render(program, name, blas=False, pool=False) -> str:
     """The C source of `program` with entry point `name` (a C identifier); matrix
-    products call an optimised BLAS when `blas`, else the portable csrc/gemm.c."""
-    return Emitter(program, name, blas).render()
+    products call an optimised BLAS when `blas`, else the portable csrc/gemm.c; with
+    `pool` (the BLAS exports its thread pool) costly loops of BLAS-calling programs run
+    on that pool."""
+    return Emitter(program, name, blas, pool=pool).render()

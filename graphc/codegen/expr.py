@@ -1,11 +1,13 @@
 """Expressions inside generated loops: each node a `const` local, views folded into
 affine indices, zero pads and short reductions written inline; C literals."""
 import math
+import re
 
 import numpy as np
 
 from .. import dtypes
 from ..affine import Affine, Clamped, broadcast_index, clamp, offset
+from ..cost import element_cost
 
 REDUCE_INIT = {"reduce_sum": 0, "reduce_prod": 1, "reduce_max": -np.inf, "reduce_min": np.inf}
 REDUCE_COMBINE = {
@@ -55,6 +57,7 @@ class Body:
         self.accesses = []                     # (buffer, offset) of every read
         self.flat_key, self.flat_var = flat_key, flat_var
         self.count = 0
+        self.cost = 0                          # per-element cost of the inlined nodes (cost.py)
         self.uses_index = False
         self.need = lambda helper, dtype: None  # set by the Emitter: records csrc routines used
         self.rebind = {}                        # set by the Emitter: original buffer id -> copy
@@ -161,10 +164,14 @@ class Body:
                 self.need("vmath", math_dtype)
             local = f"v{self.count}"
             self.count += 1
+            self.cost += element_cost(node)
             self.lines.append(f"const {dtypes.ctype(node.dtype)} {local} = {text};")
             result = local
         self.memo[key] = result
         return result
+
+
+_LOOP_HEAD = re.compile(r"for \(int (\w+) = 0; \1 < (\d+); \+\+\1\) \{")   # a head made by _loops
 
 
 def _loops(shape, var):

@@ -28,13 +28,12 @@ import numpy as np
 
 from .c import PARALLEL_ELEMENTS, Emitter
 from .calls import gemv_operands
-from .expr import _SFX
+from .expr import _LOOP_HEAD, _SFX
 
 TEAM_WORK = 65536            # matrix elements of a step's matrix-vector product that pay for a team
 SHARE = "gc_share_f64"       # the partition (its arithmetic does not depend on the dtype)
 PARTIALS = 8 * 4096          # bytes of the team's partial sums (csrc/gemv.c: GC_PARTIALS doubles)
 _FAILING = {"solve", "inv", "cholesky", "svd", "eigh"}    # calls that return error codes
-_LOOP_HEAD = re.compile(r"for \(int (\w+) = 0; \1 < (\d+); \+\+\1\) \{")
 
 
 @dataclass(frozen=True)

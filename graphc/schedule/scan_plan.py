@@ -20,10 +20,12 @@ results are ready), the reverse loop the rest.
 
 Strategies: "sqrt" (Chen et al. 2016): segments of ⌈√T⌉ steps (the first one shorter when
 they do not divide T), a snapshot at each; the last segment's tape is recorded by the
-forward loop, so T - ⌈√T⌉ steps are recomputed. When the tape is the carries alone (no
-residuals), a segment's last step is not rerun either: its result, the next segment's
-first carry, is still in a snapshot slot ("fill"), and the count drops by the number of
-segments less one. "revolve": single-step segments and
+forward loop, so T - ⌈√T⌉ steps are recomputed: Chen's algorithm as published, each
+segment rerun whole from its snapshot. "revolve" and "auto", which minimise recomputation,
+also copy a segment's last step from a snapshot when the tape is the carries alone (no
+residuals): its result, the next segment's first carry, is still in a snapshot slot
+("fill"). At a given memory that makes uniform segments with a snapshot each optimal to
+within a step (T - M + 2 recomputed for M carries of memory), which "auto" finds. "revolve": single-step segments and
 s snapshots, the binomial schedule (`schedule.revolve`); its step count, counting only
 advances outside the taped steps, is p(l, s). "auto": the segment length and snapshot
 count of least recomputation whose memory fits a budget.
@@ -97,9 +99,9 @@ def segmented(T, k, s, strategy, reuse=False):
     return ScanPlan(strategy, T, k, used, actions, split, steps, reused)
 
 
-def sqrt_plan(T, reuse=False):
+def sqrt_plan(T):
     k = math.isqrt(T - 1) + 1 if T > 1 else 1           # ⌈√T⌉
-    return segmented(T, k, -(-T // k), "sqrt", reuse)
+    return segmented(T, k, -(-T // k), "sqrt")
 
 
 def revolve_plan(T, snapshots, reuse=False):

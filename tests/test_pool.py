@@ -1,0 +1,54 @@
+"""Costly loops of BLAS-calling kernels run on OpenBLAS's thread pool (csrc/pool.c): the
+results do not depend on how many threads share them, and cheap loops stay inline."""
+import ctypes
+import os
+
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc.blas import has_pool, numpy_openblas
+
+pytestmark = pytest.mark.skipif(not has_pool(), reason="the BLAS lends no thread pool")
+
+
+def _blas_threads(n):
+    """Set OpenBLAS's thread count (the pool's size), returning the previous one."""
+    lib = ctypes.CDLL(os.path.join(*numpy_openblas()))
+    before = lib.scipy_openblas_get_num_threads64_()
+    lib.scipy_openblas_set_num_threads64_(ctypes.c_int(n))
+    return before
+
+
+def rnn_step(batch=64, n=256):
+    W, h = gc.var("W", (n, n)), gc.var("h", (batch, n))
+    x = gc.var("x", (batch, n))
+    out = gc.tanh(h @ W.T + x)
+    L = gc.sum(out * out)
+    return [W, h, x], [out, L, gc.grad(L, W)]
+
+
+def test_a_costly_loop_runs_on_the_pool_with_the_same_bits_for_any_thread_count(tmp_path, rng):
+    inputs, outputs = rnn_step()
+    f = gc.compile(inputs, outputs, cache_dir=tmp_path)
+    assert "gc_pool_run(" in f.c_source
+    args = [rng.standard_normal(v.shape) * 0.1 for v in inputs]
+    before = _blas_threads(1)
+    try:
+        serial = f(*args)
+        _blas_threads(max(before, 2))
+        shared = f(*args)
+    finally:
+        _blas_threads(before)
+    for a, b in zip(serial, shared):
+        assert np.array_equal(a, b)
+    W, h, x = args
+    np.testing.assert_allclose(shared[0], np.tanh(h @ W.T + x), rtol=1e-13)
+
+
+def test_cheap_loops_and_programs_without_blas_calls_stay_inline(tmp_path):
+    W, h, x = gc.var("W", (256, 256)), gc.var("h", (64, 256)), gc.var("x", (64, 256))
+    cheap = gc.compile([W, h, x], h @ W.T + x * 2.0, cache_dir=tmp_path)
+    assert "gc_pool_run(" not in cheap.c_source
+    no_blas = gc.compile([h, x], gc.tanh(h + x), cache_dir=tmp_path)
+    assert "gc_pool_run(" not in no_blas.c_source

@@ -32,8 +32,11 @@ static GC_UNUSED void gc_pool_run(void (*fn)(void *), const void *const *arg, vo
         spans[j].lo = n * j / k;
         spans[j].hi = n * (j + 1) / k;
     }
-    if (k <= 1)
+    if (k <= 1) {
         fn(&spans[0]);
-    else
-        gotoblas_pthread((int)k, (void *)fn, spans, (int)sizeof(gc_span));
+    } else {
+        union { void (*fn)(void *); void *p; } routine;    /* as POSIX's dlsym, the other way */
+        routine.fn = fn;
+        gotoblas_pthread((int)k, routine.p, spans, (int)sizeof(gc_span));
+    }
 }

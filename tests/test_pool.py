@@ -2,6 +2,7 @@
 results do not depend on how many threads share them, and cheap loops stay inline."""
 import ctypes
 import os
+import subprocess
 
 import numpy as np
 import pytest
@@ -52,3 +53,12 @@ def test_cheap_loops_and_programs_without_blas_calls_stay_inline(tmp_path):
     assert "gc_pool_run(" not in cheap.c_source
     no_blas = gc.compile([h, x], gc.tanh(h + x), cache_dir=tmp_path)
     assert "gc_pool_run(" not in no_blas.c_source
+
+
+def test_a_pooled_kernel_compiles_without_warnings(tmp_path):
+    f = gc.compile(*rnn_step(), cache_dir=tmp_path)
+    src = tmp_path / "pooled.c"
+    src.write_text(f.c_source)
+    result = subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2",
+                             "-c", str(src), "-o", str(tmp_path / "pooled.o")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import graphc as gc
-from graphc.blas import has_pool, numpy_openblas
+from graphc.blas import has_pool, link_flags, numpy_openblas
 
 pytestmark = pytest.mark.skipif(not has_pool(), reason="the BLAS lends no thread pool")
 
@@ -62,3 +62,45 @@ def test_a_pooled_kernel_compiles_without_warnings(tmp_path):
     result = subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2",
                              "-c", str(src), "-o", str(tmp_path / "pooled.o")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+DRIVER = """
+#include <stdio.h>
+#include <stdlib.h>
+int graphc_entry(const void *const *arg, void *const *res, void *work);
+size_t graphc_entry_work_bytes(void);
+int main(void)
+{
+    double *W = malloc(8 * 65536), *h = malloc(8 * 16384), *x = malloc(8 * 16384);
+    double *o = malloc(8 * 16384), *L = malloc(8), *g = malloc(8 * 65536);
+    void *work = aligned_alloc(64, (graphc_entry_work_bytes() + 63) / 64 * 64);
+    for (int i = 0; i < 65536; ++i) W[i] = (i % 97) * 1e-3;
+    for (int i = 0; i < 16384; ++i) { h[i] = (i % 13) * 1e-2; x[i] = (i % 7) * 1e-2; }
+    const void *arg[3] = {W, h, x};
+    void *res[3] = {o, L, g};
+    int rc = 0;
+    for (int r = 0; r < 10; ++r) rc |= graphc_entry(arg, res, work);
+    printf("%d %.17g\\n", rc, *L);
+    free(W); free(h); free(x); free(o); free(L); free(g); free(work);
+    return rc;
+}
+"""
+
+
+@pytest.mark.slow
+def test_a_pooled_kernel_runs_clean_under_sanitizers(tmp_path, rng):
+    inputs, outputs = rnn_step()
+    f = gc.compile(inputs, outputs, cache_dir=tmp_path)
+    src, exe = tmp_path / "pooled.c", tmp_path / "pooled"
+    src.write_text(f.c_source + DRIVER)
+    build = subprocess.run(["gcc", "-std=c99", "-D_GNU_SOURCE", "-O1", "-g", "-fsanitize=address,undefined",
+                            "-fno-sanitize-recover=all", str(src), "-o", str(exe), *link_flags(), "-lm"],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    run = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and "runtime error" not in run.stderr, run.stderr[-5000:]
+    rc, value = run.stdout.split()
+    W = (np.arange(65536) % 97 * 1e-3).reshape(256, 256)
+    h = (np.arange(16384) % 13 * 1e-2).reshape(64, 256)
+    x = (np.arange(16384) % 7 * 1e-2).reshape(64, 256)
+    assert rc == "0" and float(value) == pytest.approx(np.sum(np.tanh(h @ W.T + x) ** 2), rel=1e-12)

@@ -349,12 +349,11 @@ class Emitter(CallEmitter):
                 values = ", ".join(literal(v, b.dtype) for v in b.value.reshape(-1))
                 self.declarations[b.name] = f"static const {b.ctype} {b.name}[{b.size}] = {{{values}}};"
 
-        setup_for = self.setup_lines
         signature = self.signature
         linkage = "static " if static else ""
         if len(body_parts) == 1:
             return [f"{linkage}int {self.name}{signature}", "{"] + \
-                _indent(setup_for(p.instrs) + body_parts[0] + ["return 0;"], 1) + ["}"]
+                _indent(self.setup_lines(p.instrs) + body_parts[0] + ["return 0;"], 1) + ["}"]
         # Long straight-line programs are split into functions of CHUNK instructions:
         # gcc's register allocation grows faster than linearly with function size. Their
         # file can be built as GC_UNITS translation units at once (build.py: compile_units).
@@ -362,7 +361,7 @@ class Emitter(CallEmitter):
         functions = [f"GC_PART int {self.name}_part{j}{signature};" for j in range(n)] + [""]
         for j, part in enumerate(body_parts):
             functions += [f"#if GC_IN_UNIT({j}, {n})", f"GC_PART int {self.name}_part{j}{signature}", "{"] + \
-                _indent(setup_for(instr_parts[j]) + part + ["return 0;"], 1) + ["}", "#endif", ""]
+                _indent(self.setup_lines(instr_parts[j]) + part + ["return 0;"], 1) + ["}", "#endif", ""]
         calls = [f"if ((code = {self.name}_part{j}(arg, res, work)) != 0) return code;" for j in range(n)]
         return functions + ["#if GC_IN_UNIT(0, 1)", f"{linkage}int {self.name}{signature}", "{", "    int code;"] + \
             _indent(calls + ["return 0;"], 1) + ["}", "#endif"]

@@ -121,7 +121,7 @@ def _flat_schedule(program, strategy, budget, fresh):
 
 def _least(inputs, outputs):
     """The smallest peak found: the least-memory loop plans and the heuristic's floor."""
-    program, _ = _lower_with(inputs, outputs, lambda T, cb, tb: scan_plan.revolve_plan(T, 1, tb == 0))
+    program, _ = _lower_with(inputs, outputs, lambda T, cb, tb: scan_plan.revolve_plan(T, 1))
     dag = rematerialize.program_dag(program)
     order = rematerialize.memory_order(dag)
     sorted_dag = rematerialize.permuted(dag, order)
@@ -159,7 +159,7 @@ def _auto(inputs, outputs, budget):
     for _ in range(12):
         def choose(T, cb, tb, room=room):
             plan = scan_plan.auto_plan(T, cb, tb, room)
-            return plan if plan is not None else scan_plan.revolve_plan(T, 1, tb == 0)
+            return plan if plan is not None else scan_plan.revolve_plan(T, 1)
         program, loops = _lower_with(inputs, outputs, choose)
         if not loops:
             return program, loops

@@ -14,8 +14,8 @@ from .. import dtypes
 from ..affine import Affine, offset
 from . import csrc
 from .calls import CallEmitter
-from .expr import (_LOOP_HEAD, REDUCE_COMBINE, REDUCE_INIT, UNROLL, Body, _collapse_scalar, _indent, _loops,
-                   _pad_segments, literal, sanitize_comment)
+from .expr import (REDUCE_COMBINE, REDUCE_INIT, UNROLL, Body, _collapse_scalar, _indent, _loops,
+                   _pad_segments, literal, outer_range, sanitize_comment)
 
 PARALLEL_ELEMENTS = 65536   # loops writing at least this many elements use threads
 POOL_WORK = 262144          # elements x per-element cost (cost.py) of a loop that BLAS's pool shares
@@ -104,11 +104,11 @@ class Emitter(CallEmitter):
 
     def spanned(self, opens):
         """The loop `opens` with its outer loop cut to the span [gc_lo, gc_hi)."""
-        head = _LOOP_HEAD.fullmatch(opens[0])
-        if head is None:
+        cut = outer_range(opens, "(int)gc_lo", "(int)gc_hi")
+        if cut is None:
             return opens
-        var, self.span = head.group(1), int(head.group(2))
-        return [f"for (int {var} = (int)gc_lo; {var} < (int)gc_hi; ++{var}) {{"] + opens[1:]
+        self.span, _, loop = cut
+        return loop
 
     def pooled(self, ins):
         """The lines of loop instruction `ins`, as a span function run by the BLAS's pool

@@ -174,6 +174,18 @@ class Body:
 _LOOP_HEAD = re.compile(r"for \(int (\w+) = 0; \1 < (\d+); \+\+\1\) \{")   # a head made by _loops
 
 
+def outer_range(opens, lo, hi):
+    """(n, variable, lines): loop nest `opens` (from _loops) with its outer loop over
+    [lo, hi) instead of [0, n), for a thread's share of it; `lo` and `hi` may name the loop
+    variable as {var}. None when the outer line is not such a loop."""
+    head = _LOOP_HEAD.fullmatch(opens[0])
+    if head is None:
+        return None
+    var, n = head.group(1), int(head.group(2))
+    lo, hi = lo.format(var=var), hi.format(var=var)
+    return n, var, [f"for (int {var} = {lo}; {var} < {hi}; ++{var}) {{"] + opens[1:]
+
+
 def _loops(shape, var):
     """(opening lines, closing lines, index) of a row-major loop nest over `shape`."""
     opens, index = [], []

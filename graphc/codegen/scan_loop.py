@@ -251,7 +251,8 @@ def _plan_loop(em, pair, scratch, user_outs, actions, reverse_lines, team):
         ["    } else if (q[0] == 1) {"] + \
         _indent([f"cur{k} = (const void *)({snap} + q[1] * {total} + {offsets[k]});" for k in range(nc)], 2) + \
         ["    } else if (q[0] == 2) {"] + _indent(advance, 2) + \
-        ["    } else if (q[0] == 4) {"] + _indent(fill, 2) + ["    } else {"] + \
+        (["    } else if (q[0] == 4) {"] + _indent(fill, 2) if any(a[0] == "fill" for a in actions) else []) + \
+        ["    } else {"] + \
         _indent(reverse_lines or ["(void)q;"], 2) + ["    }", "}"]
     return lines + loop
 

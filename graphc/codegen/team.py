@@ -28,7 +28,7 @@ import numpy as np
 
 from .c import PARALLEL_ELEMENTS, Emitter
 from .calls import gemv_operands
-from .expr import _LOOP_HEAD, _SFX
+from .expr import _SFX, outer_range
 
 TEAM_WORK = 65536            # matrix elements of a step's matrix-vector product that pay for a team
 SHARE = "gc_share_f64"       # the partition (its arithmetic does not depend on the dtype)
@@ -156,13 +156,12 @@ class TeamEmitter(Emitter):
 
     def shared(self, opens, body, store_offset, size):
         """The store loop `opens` with its outer loop cut to this thread's share."""
-        head = _LOOP_HEAD.fullmatch(opens[0])
-        if not self.sharing or head is None:
+        cut = outer_range(opens, "{var}_lo", "{var}_hi")
+        if not self.sharing or cut is None:
             return opens
-        var, n = head.group(1), int(head.group(2))
+        n, var, loop = cut
         self.share = (n, size // n, body, store_offset)
-        return [f"int {var}_lo, {var}_hi;", f"{SHARE}({n}, gc_tid, gc_nt, &{var}_lo, &{var}_hi);",
-                f"for (int {var} = {var}_lo; {var} < {var}_hi; ++{var}) {{"] + opens[1:]
+        return [f"int {var}_lo, {var}_hi;", f"{SHARE}({n}, gc_tid, gc_nt, &{var}_lo, &{var}_hi);"] + loop
 
     def instruction_lines(self, ins):
         gemv = self.team_gemv(ins)

@@ -7,6 +7,7 @@ _LINALG = {
     "inv": lambda n: _batch(n) * 2 * n.shape[-1] ** 3,
     "det": lambda n: _batch(n.inputs[0]) * 2 * n.inputs[0].shape[-1] ** 3 // 3,
     "slogdet": lambda n: _batch(n.inputs[0]) * 2 * n.inputs[0].shape[-1] ** 3 // 3,
+    "solve_triangular": lambda n: n.size * n.shape[-2],
     "cholesky": lambda n: _batch(n) * n.shape[-1] ** 3 // 3,
     "svd": lambda n: _batch(n.inputs[0]) * 12 * max(n.inputs[0].shape[-2:]) * min(n.inputs[0].shape[-2:]) ** 2,
 }

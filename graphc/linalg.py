@@ -1,4 +1,6 @@
 """`gc.linalg`: the linear-algebra namespace of the public API."""
-from .ops.linalg import cholesky, det, eigh, eigvalsh, inv, norm, pinv, slogdet, solve, svd, svdvals
+from .ops.linalg import (cholesky, det, eigh, eigvalsh, inv, norm, pinv, slogdet, solve, solve_triangular, svd,
+    svdvals)
 
-__all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "norm", "pinv", "slogdet", "solve", "svd", "svdvals"]
+__all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "norm", "pinv", "slogdet", "solve", "solve_triangular", "svd",
+           "svdvals"]

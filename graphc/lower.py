@@ -21,7 +21,8 @@ from .lower_calls import lower_call, lower_values_only
 from .lower_program import LU_USERS, Buffer, Instr, Program, is_swap_last_two, leading_window
 from .lower_loops import accumulators, lower_scan
 
-CALLS = {"matmul", "matmul_add", "solve", "inv", "det", "slogdet", "cholesky", "svd", "eigh", "scan"}
+CALLS = {"matmul", "matmul_add", "solve", "solve_triangular", "inv", "det", "slogdet", "cholesky", "svd", "eigh",
+         "scan"}
 REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
 SCATTERS = {"pad", "concatenate"}
 VIEWS = {"broadcast_to", "transpose", "slice", "rev", "take"}
@@ -168,7 +169,7 @@ def _decide(order, out_ids, users, stored_source, recompute):
                     continue                        # an accumulator starting at a constant: filled
                 if name == "scan" and leading_window(x) is not None:
                     demanded.add(x.inputs[0].id)    # a pointer into the stored stack
-                elif name in ("matmul", "solve") and k == 0 and is_swap_last_two(x) or \
+                elif name in ("matmul", "solve", "solve_triangular") and k == 0 and is_swap_last_two(x) or \
                         name == "matmul" and k == 1 and is_swap_last_two(x) or \
                         name == "matmul_add" and k > 0 and is_swap_last_two(x):
                     demanded.add(x.inputs[0].id)    # passed as a transposed operand

@@ -47,6 +47,10 @@ def lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, 
         reads = [lu, piv]
         if name == "solve":
             reads.append(operand(node.inputs[1])[0])
+    elif name == "solve_triangular":
+        (a, ta), (b, _) = operand(node.inputs[0]), operand(node.inputs[1])
+        extra.update(ta=ta)
+        reads = [a, b]
     elif name == "cholesky":
         reads = [operand(node.inputs[0])[0]]
     elif name == "eigh":

@@ -56,9 +56,11 @@ class Emitter(CallEmitter):
         return b
 
     def need(self, helper, dtype):
-        if self.blas and helper in ("lu", "cholesky", "svd", "eigh"):
-            helper = "lapack"                    # one file serves all three
-        self.helpers[(helper, np.dtype(dtype).name)] = True
+        dtype = np.dtype(dtype).name
+        if self.blas and helper in ("lu", "cholesky", "svd", "eigh", "triangular"):
+            self.helpers[("triangular", dtype)] = True      # lapack.c's small-matrix loops
+            helper = "lapack"                    # one file serves them all
+        self.helpers[(helper, dtype)] = True
 
     def piv(self, buf):
         """The pivot array argument: LAPACK takes the `long` buffer as it is; the portable

@@ -124,6 +124,31 @@ class CallEmitter:
             f"{self.piv(piv)} + ({oa.c()}) * {n}, {trans}, {self.ref(out)} + ({oc.c()}) * {n * nrhs});"]
         return _block(opens, closes, body)
 
+    def call_solve_triangular(self, ins):
+        """out = op(T)⁻¹ b: b copied into out, then solved in place. A transposed operand
+        (a view of Xᵀ) is X with the other triangle and the opposite op."""
+        node, out = ins.node, ins.outs[0]
+        a, b = ins.reads
+        a_node, b_node = node.inputs
+        flip = ins.extra["ta"]
+        lower, trans, unit = node.params["lower"] != flip, node.params["trans"] != flip, node.params["unit"]
+        n, nrhs = node.shape[-2:]
+        batch = node.shape[:-2]
+        self.need("triangular", node.dtype)
+        solve = f"gc_trsolve{_SFX[node.dtype]}" if self.blas else f"gc_trsolve_loops{_SFX[node.dtype]}"
+        opens, closes, index = self.batch_loops(batch)
+        oa = offset(broadcast_index(index, a_node.shape[:-2], batch), a_node.shape[:-2])
+        ob = offset(broadcast_index(index, b_node.shape[:-2], batch), b_node.shape[:-2])
+        oc = offset(index, batch)
+        body = [f"memcpy({self.ref(out)} + ({oc.c()}) * {n * nrhs}, {self.ref(b)} + ({ob.c()}) * {n * nrhs}, "
+                f"sizeof({out.ctype}) * {n * nrhs});"]
+        if not unit:
+            body.append(f"for (int d = 0; d < {n}; ++d) if ({self.ref(a)}[({oa.c()}) * {n * n} + d * {n + 1}] == 0) "
+                        "return 1;")
+        body.append(f"{solve}({n}, {nrhs}, {self.ref(a)} + ({oa.c()}) * {n * n}, {int(lower)}, {int(trans)}, "
+                    f"{int(unit)}, {self.ref(out)} + ({oc.c()}) * {n * nrhs});")
+        return _block(opens, closes, body)
+
     def call_inv(self, ins):
         node, out = ins.node, ins.outs[0]
         lu, piv, a_shape, trans = self._lu_parts(ins)

@@ -1,5 +1,5 @@
-"""Linear algebra: matmul (NumPy batching), solve, inv, det, slogdet, cholesky, svd, and
-the composites dot, outer, svdvals, norm. Primitives act on stacks of matrices
+"""Linear algebra: matmul (NumPy batching), solve, solve_triangular, inv, det, slogdet,
+cholesky, svd, and the composites dot, outer, svdvals, norm. Primitives act on stacks of matrices
 (the last two axes); batch axes broadcast as in NumPy and the reverse driver sums them back.
 Decompositions with several results (svd, slogdet) are one node, projected by `tuple_get`.
 """
@@ -164,12 +164,12 @@ def _square(name, a):
         raise ShapeError(f"{name}: expected a square matrix (or a stack of them), got shape {a.shape}")
 
 
-def _infer_solve(a, b):
-    _square("solve", a)
-    dtype = same_dtype("solve", a, b)
+def _infer_solve(a, b, name="solve"):
+    _square(name, a)
+    dtype = same_dtype(name, a, b)
     if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
-        raise ShapeError(f"solve: a of shape {a.shape} and b of shape {b.shape} do not fit")
-    batch = broadcast_shapes("solve", a.shape[:-2], b.shape[:-2])
+        raise ShapeError(f"{name}: a of shape {a.shape} and b of shape {b.shape} do not fit")
+    batch = broadcast_shapes(name, a.shape[:-2], b.shape[:-2])
     return batch + b.shape[-2:], dtype
 
 
@@ -193,6 +193,96 @@ def solve(a, b):
         y = solve_p.bind(a, reshape(b, b.shape + (1,)))
         return reshape(y, y.shape[:-1])
     return solve_p.bind(a, b)
+
+
+# ---------------------------------------------------------------- triangular solves
+
+def _triangle(a, lower, unit):
+    """The triangle of `a` (a stack) a triangular solve reads, unit diagonal put in."""
+    t = np.tril(a) if lower else np.triu(a)
+    if unit:
+        t = t.copy()
+        d = np.arange(a.shape[-1])
+        t[..., d, d] = 1
+    return t
+
+
+def _ref_solve_triangular(a, b, lower, trans, unit):
+    """Substitution row by row (an LU with pivoting would lose accuracy that substitution
+    keeps on ill-conditioned triangles)."""
+    m = _triangle(a, lower, unit)
+    m = np.swapaxes(m, -1, -2) if trans else m
+    batch = np.broadcast_shapes(m.shape[:-2], b.shape[:-2])
+    m = np.broadcast_to(m, batch + m.shape[-2:])
+    x = np.array(np.broadcast_to(b, batch + b.shape[-2:]))
+    n = m.shape[-1]
+    d = np.arange(n)
+    diag = m[..., d, d]
+    if not np.all(diag):
+        raise np.linalg.LinAlgError("solve_triangular: singular matrix (a zero on the diagonal)")
+    off = m.copy()
+    off[..., d, d] = 0                      # the unsolved entries meet zeros only
+    for i in (range(n) if lower != trans else range(n - 1, -1, -1)):
+        x[..., i, :] = (x[..., i, :] - (off[..., i:i + 1, :] @ x)[..., 0, :]) / diag[..., i, None]
+    return x
+
+
+def _triangle_mask(a, lower, unit):
+    """Ones on the entries a triangular solve reads: the derivative w.r.t. a lives there."""
+    n = a.shape[-1]
+    return const(np.tril(np.ones((n, n)), -int(unit)) if lower else np.triu(np.ones((n, n)), int(unit)), a.dtype)
+
+
+def _op(x, trans):
+    return mT(x) if trans else x
+
+
+def _solve_triangular_jvp_a(t, out, a, b, lower, trans, unit):
+    # ẋ = −op(T)⁻¹ op(Ṫ) x, Ṫ the tangent's entries in the triangle read
+    return solve_triangular_p.bind(a, -matmul(_op(t * _triangle_mask(a, lower, unit), trans), out),
+                                   lower=lower, trans=trans, unit=unit)
+
+
+def _solve_triangular_vjp_b(g, out, a, b, lower, trans, unit):
+    return solve_triangular_p.bind(a, g, lower=lower, trans=not trans, unit=unit)       # op(T)⁻ᵀ ḡ
+
+
+def _solve_triangular_vjp_a(g, out, a, b, lower, trans, unit):
+    # op(T)̄ = −b̄ xᵀ, transposed back when op is the transpose, kept on the triangle read
+    gb = _solve_triangular_vjp_b(g, out, a, b, lower, trans, unit)
+    grad = matmul(out, mT(gb)) if trans else matmul(gb, mT(out))
+    return -(grad * _triangle_mask(a, lower, unit))
+
+
+solve_triangular_p = Primitive(
+    "solve_triangular", nin=2, infer=lambda a, b, **_: _infer_solve(a, b, "solve_triangular"), ref=_ref_solve_triangular,
+    jvp=[_solve_triangular_jvp_a,
+         lambda t, out, a, b, lower, trans, unit: solve_triangular_p.bind(a, t, lower=lower, trans=trans, unit=unit)],
+    vjp=[_solve_triangular_vjp_a, _solve_triangular_vjp_b],
+    doc="x with op(T) x = b, T the lower or upper triangle of a (unit diagonal if `unit`), op(T) = Tᵀ "
+        "if `trans`; the other triangle is never read.")
+solve_triangular_p.batch = broadcasting_batch(solve_triangular_p)
+
+_TRANS = {0: False, 1: True, 2: True, "N": False, "T": True, "C": True}
+
+
+def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False):
+    """x with op(T) x = b for T the lower (`lower`) or upper triangle of a, as
+    scipy.linalg.solve_triangular and jax.scipy.linalg.solve_triangular: `trans` 0/"N"
+    solves T x = b, 1/"T" (or 2/"C", the same for reals) Tᵀ x = b; with `unit_diagonal`
+    the diagonal is taken as ones. The other triangle is never read (nor differentiated).
+    b a vector if 1-D, else a stack of matrices; the cost is n² per right-hand side."""
+    if not isinstance(trans, (int, str)) or isinstance(trans, bool) or trans not in _TRANS:
+        raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
+    a, b = lift_promoted([a, b])
+    _square("solve_triangular", a)
+    attrs = dict(lower=bool(lower), trans=_TRANS[trans], unit=bool(unit_diagonal))
+    if b.ndim == 1:
+        if b.shape[0] != a.shape[-1]:
+            raise ShapeError(f"solve_triangular: a of shape {a.shape} and b of shape {b.shape} do not fit")
+        y = solve_triangular_p.bind(a, reshape(b, b.shape + (1,)), **attrs)
+        return reshape(y, y.shape[:-1])
+    return solve_triangular_p.bind(a, b, **attrs)
 
 
 def _infer_square_same(name):
@@ -271,16 +361,16 @@ def _sym(x):
 
 def _cholesky_jvp(t, out, a):
     # L̇ = L Φ(L⁻¹ sym(Ȧ) L⁻ᵀ)
-    tmp = solve(out, _sym(t))                       # L⁻¹ Ṡ
-    m = mT(solve(out, mT(tmp)))                    # L⁻¹ Ṡ L⁻ᵀ
+    tmp = solve_triangular(out, _sym(t), lower=True)            # L⁻¹ Ṡ
+    m = mT(solve_triangular(out, mT(tmp), lower=True))         # L⁻¹ Ṡ L⁻ᵀ
     return matmul(out, m * _phi_mask(a.shape[-1], a.dtype))
 
 
 def _cholesky_vjp(g, out, a):
     # The transpose of the JVP: Ā = sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹)
     p = matmul(mT(out), g) * _phi_mask(a.shape[-1], a.dtype)
-    s = solve(mT(out), p)                           # L⁻ᵀ P
-    s = mT(solve(mT(out), mT(s)))                   # L⁻ᵀ P L⁻¹
+    s = solve_triangular(out, p, trans=1, lower=True)           # L⁻ᵀ P
+    s = mT(solve_triangular(out, mT(s), trans=1, lower=True))  # L⁻ᵀ P L⁻¹
     return _sym(s)
 
 

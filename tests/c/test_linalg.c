@@ -43,28 +43,64 @@ static void test_gemm(void)
             }
 }
 
-static void test_lu(void)
+static void test_lu(int n, int r)
 {
-    enum { N = 6, R = 3 };
-    REAL_T a[N * N], lu[N * N], b[N * R], x[N * R];
-    PIV_T piv[N];
-    fill(a, N * N, 7u);
-    for (int i = 0; i < N; ++i) a[i * N + i] += 2;
+    /* both paths of the LAPACK-backed routines: loops up to GC_LU_LOOPS_MAX, then getrf */
+    REAL_T *a = malloc(sizeof(REAL_T) * n * n), *lu = malloc(sizeof(REAL_T) * n * n);
+    REAL_T *b = malloc(sizeof(REAL_T) * n * r), *x = malloc(sizeof(REAL_T) * n * r);
+    PIV_T *piv = malloc(sizeof(PIV_T) * n);
+    fill(a, n * n, 7u);
+    for (int i = 0; i < n; ++i) a[i * n + i] += 2;
     for (int trans = 0; trans < 2; ++trans) {
-        memcpy(lu, a, sizeof lu);
-        CHECK(LU_FACTOR(N, lu, piv) == 0, "lu_factor of a regular matrix");
-        fill(b, N * R, 9u);
-        memcpy(x, b, sizeof x);
-        LU_SOLVE(N, R, lu, piv, trans, x);
+        memcpy(lu, a, sizeof(REAL_T) * n * n);
+        CHECK(LU_FACTOR(n, lu, piv) == 0, "lu_factor of a regular matrix");
+        fill(b, n * r, 9u);
+        memcpy(x, b, sizeof(REAL_T) * n * r);
+        LU_SOLVE(n, r, lu, piv, trans, x);
         double err = 0;
-        for (int i = 0; i < N; ++i)
-            for (int c = 0; c < R; ++c) {
+        for (int i = 0; i < n; ++i)
+            for (int c = 0; c < r; ++c) {
                 double s = 0;
-                for (int p = 0; p < N; ++p) s += (double)(trans ? a[p * N + i] : a[i * N + p]) * x[p * R + c];
-                err = fmax(err, fabs(s - b[i * R + c]));
+                for (int p = 0; p < n; ++p) s += (double)(trans ? a[p * n + i] : a[i * n + p]) * x[p * r + c];
+                err = fmax(err, fabs(s - b[i * r + c]));
             }
-        CHECK(err < tol(), trans ? "A^T x = b after lu_solve(trans)" : "A x = b after lu_solve");
+        CHECK(err < tol() * n, trans ? "A^T x = b after lu_solve(trans)" : "A x = b after lu_solve");
     }
+    free(a); free(lu); free(b); free(x); free(piv);
+}
+
+/* op(T) x = b for every triangle, op and diagonal, checked by multiplying back; sizes on
+ * both sides of the LAPACK-backed routine's switch to the BLAS */
+static void test_trsolve(int n, int r)
+{
+    REAL_T *a = malloc(sizeof(REAL_T) * n * n), *b = malloc(sizeof(REAL_T) * n * r);
+    REAL_T *x = malloc(sizeof(REAL_T) * n * r);
+    fill(a, n * n, 11u);
+    for (int i = 0; i < n; ++i) a[i * n + i] += 4;
+    for (int v = 0; v < 8; ++v) {
+        int lower = v & 1, trans = (v >> 1) & 1, unit = (v >> 2) & 1;
+        fill(b, n * r, 13u);
+        memcpy(x, b, sizeof(REAL_T) * n * r);
+        TRSOLVE(n, r, a, lower, trans, unit, x);
+        double err = 0;
+        for (int i = 0; i < n; ++i)
+            for (int c = 0; c < r; ++c) {
+                double s = 0;
+                for (int p = 0; p < n; ++p) {
+                    int row = trans ? p : i, col = trans ? i : p;     /* op(T)[i][p] = T[row][col] */
+                    if (lower ? col > row : col < row) continue;
+                    s += (row == col && unit ? 1.0 : (double)a[row * n + col]) * x[p * r + c];
+                }
+                err = fmax(err, fabs(s - b[i * r + c]));
+            }
+        CHECK(err < tol() * n, "op(T) x = b after trsolve");
+    }
+    free(a); free(b); free(x);
+}
+
+static void test_lu_small(void)
+{
+    PIV_T piv[3];
     /* det of a triangular matrix times a permutation: known exactly */
     REAL_T t[9] = {0, 2, 1, 3, 0, 0, 0, 0, 4};   /* det = -(... ) computed by hand: -24 */
     CHECK(LU_FACTOR(3, t, piv) == 0, "lu of a permuted triangle");
@@ -162,7 +198,12 @@ static void test_eigh(void)
 int main(void)
 {
     test_gemm();
-    test_lu();
+    test_lu(6, 3);
+    test_lu(80, 2);
+    test_lu(70, 1);
+    test_lu_small();
+    int tri[][2] = {{1, 1}, {5, 1}, {9, 4}, {70, 1}, {20, 15}};
+    for (unsigned i = 0; i < sizeof tri / sizeof tri[0]; ++i) test_trsolve(tri[i][0], tri[i][1]);
     test_cholesky();
     test_eigh();
     int shapes[][2] = {{5, 3}, {3, 5}, {1, 4}, {4, 1}, {12, 12}, {30, 7}};

@@ -1,5 +1,6 @@
-/* LU, Cholesky and SVD through LAPACK (the OpenBLAS NumPy bundles; ILP64 symbols
- * scipy_<name>_64_), with the contracts of csrc/lu.c, csrc/cholesky.c and csrc/svd.c.
+/* LU, Cholesky, QR, SVD and eigh through LAPACK (the OpenBLAS NumPy bundles; ILP64 symbols
+ * scipy_<name>_64_), with the contracts of csrc/lu.c, csrc/cholesky.c, csrc/qr.c, csrc/svd.c and
+ * csrc/eigh.c.
  * Row-major arrays are LAPACK's column-major arrays transposed; each routine works on
  * that transpose. Pivot arrays hold `long` (LAPACK's 64-bit integers, 1-based). Small
  * matrices skip the library (its calls' fixed cost): csrc/triangular.c comes first. */
@@ -233,4 +234,31 @@ static GC_UNUSED int gc_eigh_SFX(int n, const REAL *a, REAL *w, REAL *v, REAL *w
 static GC_UNUSED int gc_eigvalsh_SFX(int n, const REAL *a, REAL *w, REAL *work)
 {
     return gc_syevd_SFX("N", n, a, w, work) != 0;
+}
+
+void LAPACK_GEQRF(const long *m, const long *n, REAL *a, const long *lda, REAL *tau, REAL *work, const long *lwork,
+                  long *info);
+void LAPACK_ORGQR(const long *m, const long *n, const long *k, REAL *a, const long *lda, const REAL *tau,
+                  REAL *work, const long *lwork, long *info);
+
+/* Elements of REAL scratch gc_qr needs: A's column-major copy, tau, LAPACK's work. */
+static GC_UNUSED long gc_qr_work_SFX(int m, int n)
+{
+    return (long)m * n + (m < n ? m : n) + 64L * (m > n ? m : n);
+}
+
+/* Reduced QR of A (row-major m×n): Q (m×k), R (k×n), k = min(m, n), by geqrf and orgqr on
+ * a column-major copy of A (LAPACK's signs, as NumPy's). */
+static GC_UNUSED void gc_qr_SFX(int m, int n, const REAL *a, REAL *q, REAL *r, REAL *work)
+{
+    long mm = m, nn = n, k = m < n ? m : n, lwork = 64L * (m > n ? m : n), info = 0;
+    REAL *c = work, *tau = work + mm * nn, *w = tau + k;
+    for (long i = 0; i < mm; ++i)
+        for (long j = 0; j < nn; ++j) c[j * mm + i] = a[i * nn + j];
+    LAPACK_GEQRF(&mm, &nn, c, &mm, tau, w, &lwork, &info);
+    for (long i = 0; i < k; ++i)
+        for (long j = 0; j < nn; ++j) r[i * nn + j] = j < i ? 0 : c[j * mm + i];
+    LAPACK_ORGQR(&mm, &k, &k, c, &mm, tau, w, &lwork, &info);
+    for (long i = 0; i < mm; ++i)
+        for (long j = 0; j < k; ++j) q[i * k + j] = c[j * mm + i];
 }

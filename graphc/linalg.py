@@ -1,6 +1,7 @@
 """`gc.linalg`: the linear-algebra namespace of the public API."""
 from .ops.linalg import (cholesky, det, eigh, eigvalsh, inv, norm, pinv, slogdet, solve, solve_triangular, svd,
-    svdvals)
+                         svdvals)
+from .ops.qr import lstsq, qr
 
-__all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "norm", "pinv", "slogdet", "solve", "solve_triangular", "svd",
-           "svdvals"]
+__all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq", "norm", "pinv", "qr", "slogdet", "solve",
+           "solve_triangular", "svd", "svdvals"]

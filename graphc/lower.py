@@ -21,8 +21,8 @@ from .lower_calls import lower_call, lower_values_only
 from .lower_program import LU_USERS, Buffer, Instr, Program, is_swap_last_two, leading_window
 from .lower_loops import accumulators, lower_scan
 
-CALLS = {"matmul", "matmul_add", "solve", "solve_triangular", "inv", "det", "slogdet", "cholesky", "svd", "eigh",
-         "scan"}
+CALLS = {"matmul", "matmul_add", "solve", "solve_triangular", "inv", "det", "slogdet", "cholesky", "qr", "svd",
+         "eigh", "scan"}
 REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
 SCATTERS = {"pad", "concatenate"}
 VIEWS = {"broadcast_to", "transpose", "slice", "rev", "take"}

@@ -57,6 +57,10 @@ def lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, 
         reads = [operand(node.inputs[0])[0]]
         n = node.inputs[0].shape[-1]
         scratch = [new_buffer("work", (eigh_work(n),), node.inputs[0].dtype, "arena")]
+    elif name == "qr":
+        reads = [operand(node.inputs[0])[0]]
+        m, n = node.inputs[0].shape[-2:]
+        scratch = [new_buffer("work", (qr_work(m, n),), node.inputs[0].dtype, "arena")]
     elif name == "svd":
         reads = [operand(node.inputs[0])[0]]
         m, n = node.inputs[0].shape[-2:]
@@ -82,6 +86,11 @@ def eigh_work(n) -> int:
     """Elements of scratch the eigh routines need (gc_eigh_work of csrc/lapack.c counted in
     4-byte units, which also covers csrc/eigh.c)."""
     return n * n + 1 + 6 * n + 2 * n * n + 2 * (3 + 5 * n) + 8
+
+
+def qr_work(m, n) -> int:
+    """Elements of scratch the QR routines need (gc_qr_work of csrc/qr.c and csrc/lapack.c)."""
+    return m * n + min(m, n) + 64 * max(m, n)
 
 
 def svd_work(m, n) -> int:

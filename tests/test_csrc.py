@@ -13,14 +13,15 @@ from graphc.codegen import csrc
 TEST = (pathlib.Path(__file__).parent / "c" / "test_linalg.c").read_text()
 HEADER = "#include <math.h>\n#include <float.h>\n#include <string.h>\n#include <stddef.h>\n"
 NAMES = ["GEMM", "LU_FACTOR", "LU_SOLVE", "LU_DET", "LU_SLOGDET", "CHOLESKY", "SVD", "SVD_WORK", "EIGH",
-         "EIGH_WORK", "TRSOLVE"]
+         "EIGH_WORK", "TRSOLVE", "QR", "QR_WORK"]
 FUNCS = ["gc_gemm", "gc_lu_factor", "gc_lu_solve", "gc_lu_det", "gc_lu_slogdet", "gc_cholesky", "gc_svd",
-         "gc_svd_work", "gc_eigh", "gc_eigh_work", "gc_trsolve"]
+         "gc_svd_work", "gc_eigh", "gc_eigh_work", "gc_trsolve", "gc_qr", "gc_qr_work"]
 
 
 def program(dtype, lapack):
     sfx = "_f64" if dtype == "float64" else "_f32"
-    files = ["gemm_blas", "triangular", "lapack"] if lapack else ["gemm", "lu", "cholesky", "svd", "eigh", "triangular"]
+    files = ["gemm_blas", "triangular", "lapack"] if lapack else ["gemm", "lu", "cholesky", "svd", "eigh", "triangular",
+                                                                  "qr"]
     text = HEADER + csrc.PRELUDE + "".join(csrc.instantiate(f, dtype) for f in files)
     funcs = FUNCS if lapack else [f if f != "gc_trsolve" else "gc_trsolve_loops" for f in FUNCS]
     defines = "".join(f"#define {n} {f}{sfx}\n" for n, f in zip(NAMES, funcs))
@@ -72,7 +73,8 @@ def test_routines_against_numpy(blas, tmp_path, monkeypatch):
             gc.linalg.eigvalsh(spd + a)]
     tri = gc.linalg.solve_triangular
     outs += [tri(a, b, lower=True), tri(a.T, b, trans=1), tri(a, b[:, 0], unit_diagonal=True),   # BLAS-sized
-             tri(a[:8, :8], b[:8], lower=True, trans="T"), tri(a[:8, :8].T, b[:8, 2])]       # loops
+             tri(a[:8, :8], b[:8], lower=True, trans="T"), tri(a[:8, :8].T, b[:8, 2]),       # loops
+             *gc.linalg.qr(w), *gc.linalg.qr(w.T), gc.linalg.lstsq(w, b)]
     f = gc.compile([a, b, w], outs, cache_dir=tmp_path)
     got = f(A, B, W)
     want = gc.evaluate(outs, {a: A, b: B, w: W})

@@ -57,7 +57,7 @@ class Emitter(CallEmitter):
 
     def need(self, helper, dtype):
         dtype = np.dtype(dtype).name
-        if self.blas and helper in ("lu", "cholesky", "svd", "eigh", "triangular"):
+        if self.blas and helper in ("lu", "cholesky", "qr", "svd", "eigh", "triangular"):
             self.helpers[("triangular", dtype)] = True      # lapack.c's small-matrix loops
             helper = "lapack"                    # one file serves them all
         self.helpers[(helper, dtype)] = True

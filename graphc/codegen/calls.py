@@ -196,6 +196,17 @@ class CallEmitter:
         return self.per_matrix(node.shape[:-2], lambda o: [
             f"if (gc_cholesky{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(out)} + ({o}) * {n * n})) return 2;"])
 
+    def call_qr(self, ins):
+        q, r = ins.outs
+        (a,), (work,) = ins.reads, ins.scratch
+        a_node = ins.node.inputs[0]
+        m, n = a_node.shape[-2:]
+        k = min(m, n)
+        self.need("qr", a_node.dtype)
+        return self.per_matrix(a_node.shape[:-2], lambda o: [
+            f"gc_qr{_SFX[a_node.dtype]}({m}, {n}, {self.ref(a)} + ({o}) * {m * n}, {self.ref(q)} + ({o}) * {m * k}, "
+            f"{self.ref(r)} + ({o}) * {k * n}, {self.ref(work)});"])
+
     def call_svd(self, ins):
         node = ins.node
         if ins.extra.get("values_only"):

@@ -19,13 +19,15 @@ _SPELLING = {
                 "CBLAS_GEMM(": "scipy_cblas_dgemm64_(", "CBLAS_GEMV(": "scipy_cblas_dgemv64_(", "CBLAS_TRSM(": "scipy_cblas_dtrsm64_(",
                 "CBLAS_TRSV(": "scipy_cblas_dtrsv64_(",
                 "LAPACK_GETRF(": "scipy_dgetrf_64_(", "LAPACK_POTRF(": "scipy_dpotrf_64_(",
-                "LAPACK_GESDD(": "scipy_dgesdd_64_(", "LAPACK_SYEVD(": "scipy_dsyevd_64_("},
+                "LAPACK_GESDD(": "scipy_dgesdd_64_(", "LAPACK_SYEVD(": "scipy_dsyevd_64_(",
+                "LAPACK_GEQRF(": "scipy_dgeqrf_64_(", "LAPACK_ORGQR(": "scipy_dorgqr_64_("},
     "float32": {"REAL": "float", "_SFX": "_f32", "SQRT(": "sqrtf(", "FABS(": "fabsf(",
                 "HYPOT(": "hypotf(", "LOG(": "logf(", "REAL_EPS": "FLT_EPSILON", "REAL_MIN": "FLT_MIN",
                 "CBLAS_GEMM(": "scipy_cblas_sgemm64_(", "CBLAS_GEMV(": "scipy_cblas_sgemv64_(", "CBLAS_TRSM(": "scipy_cblas_strsm64_(",
                 "CBLAS_TRSV(": "scipy_cblas_strsv64_(",
                 "LAPACK_GETRF(": "scipy_sgetrf_64_(", "LAPACK_POTRF(": "scipy_spotrf_64_(",
-                "LAPACK_GESDD(": "scipy_sgesdd_64_(", "LAPACK_SYEVD(": "scipy_ssyevd_64_("},
+                "LAPACK_GESDD(": "scipy_sgesdd_64_(", "LAPACK_SYEVD(": "scipy_ssyevd_64_(",
+                "LAPACK_GEQRF(": "scipy_sgeqrf_64_(", "LAPACK_ORGQR(": "scipy_sorgqr_64_("},
 }
 # Pasted before the routines: a file pulls in whole csrc files, not every routine is used.
 PRELUDE = """#if defined(__GNUC__)
@@ -35,7 +37,7 @@ PRELUDE = """#if defined(__GNUC__)
 #endif
 """
 
-_TOKEN = re.compile(r"\bREAL_EPS\b|\bREAL_MIN\b|\bREAL\b|_SFX\b|\b(?:SQRT|FABS|HYPOT|LOG|CBLAS_GEMM|CBLAS_GEMV|CBLAS_TRSM|CBLAS_TRSV|LAPACK_GETRF|LAPACK_POTRF|LAPACK_GESDD|LAPACK_SYEVD)\(")
+_TOKEN = re.compile(r"\bREAL_EPS\b|\bREAL_MIN\b|\bREAL\b|_SFX\b|\b(?:SQRT|FABS|HYPOT|LOG|CBLAS_GEMM|CBLAS_GEMV|CBLAS_TRSM|CBLAS_TRSV|LAPACK_GETRF|LAPACK_POTRF|LAPACK_GESDD|LAPACK_SYEVD|LAPACK_GEQRF|LAPACK_ORGQR)\(")
 
 
 @functools.lru_cache(maxsize=None)

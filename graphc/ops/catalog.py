@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import accumulate, elementwise as ew, linalg, reduce, shape
+from . import accumulate, elementwise as ew, linalg, qr, reduce, shape
 
 
 @dataclass(frozen=True)
@@ -214,6 +214,12 @@ CASES = [
     OpCase("eigvalsh", linalg.eigvalsh, lambda a: np.linalg.eigvalsh((a + np.swapaxes(a, -1, -2)) / 2), ("real",),
            ((4, 4),), tol32=1e-4),
     OpCase("svdvals", linalg.svdvals, lambda a: np.linalg.svd(a, compute_uv=False), R, ((5, 3),),
+           tol32=1e-4),
+    OpCase("qr_tall", qr.qr, np.linalg.qr, R, ((5, 3),), tol32=1e-4),
+    OpCase("qr_wide", qr.qr, np.linalg.qr, R, ((3, 5),), tol32=1e-4),
+    OpCase("qr_stack_r", lambda a: qr.qr(a, mode="r"), lambda a: np.linalg.qr(a, mode="r"), R, ((2, 4, 4),),
+           tol32=1e-4),
+    OpCase("lstsq", qr.lstsq, lambda a, b: np.linalg.lstsq(a, b, rcond=None)[0], R * 2, ((6, 3), (6, 2)),
            tol32=1e-4),
     OpCase("svd_tall", linalg.svd, _np_svd, R, ((5, 3),), tol32=1e-4),
     OpCase("svd_wide", linalg.svd, _np_svd, R, ((3, 5),), tol32=1e-4),

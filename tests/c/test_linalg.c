@@ -98,6 +98,38 @@ static void test_trsolve(int n, int r)
     free(a); free(b); free(x);
 }
 
+/* Q R = A, Qᵀ Q = I, R upper triangular, R's diagonal as LAPACK signs it (a reflector
+ * makes it the opposite of the entry it replaces: here negative on a dominant diagonal) */
+static void test_qr(int m, int n)
+{
+    int k = m < n ? m : n;
+    REAL_T *a = malloc(sizeof(REAL_T) * m * n), *q = malloc(sizeof(REAL_T) * m * k);
+    REAL_T *r = malloc(sizeof(REAL_T) * k * n), *work = malloc(sizeof(REAL_T) * QR_WORK(m, n));
+    fill(a, m * n, 17u);
+    for (int i = 0; i < k; ++i) a[i * n + i] += 3;
+    QR(m, n, a, q, r, work);
+    double err = 0, orth = 0, low = 0;
+    for (int i = 0; i < m; ++i)
+        for (int j = 0; j < n; ++j) {
+            double s = 0;
+            for (int p = 0; p < k; ++p) s += (double)q[i * k + p] * r[p * n + j];
+            err = fmax(err, fabs(s - a[i * n + j]));
+        }
+    for (int i = 0; i < k; ++i)
+        for (int j = 0; j < k; ++j) {
+            double s = 0;
+            for (int p = 0; p < m; ++p) s += (double)q[p * k + i] * q[p * k + j];
+            orth = fmax(orth, fabs(s - (i == j)));
+        }
+    for (int i = 0; i < k; ++i)
+        for (int j = 0; j < i; ++j) low = fmax(low, fabs((double)r[i * n + j]));
+    CHECK(err < tol() * 10 && orth < tol() * 10, "Q R = A with orthonormal Q");
+    CHECK(low == 0, "R upper triangular");
+    for (int i = 0; i < k && i < m - 1; ++i)   /* (the last row of a square has no reflector) */
+        CHECK(r[i * n + i] < 0, "R's diagonal signed as LAPACK's");
+    free(a); free(q); free(r); free(work);
+}
+
 static void test_lu_small(void)
 {
     PIV_T piv[3];
@@ -202,6 +234,8 @@ int main(void)
     test_lu(80, 2);
     test_lu(70, 1);
     test_lu_small();
+    int qr_shapes[][2] = {{5, 3}, {3, 5}, {4, 4}, {1, 3}, {30, 7}};
+    for (unsigned i = 0; i < sizeof qr_shapes / sizeof qr_shapes[0]; ++i) test_qr(qr_shapes[i][0], qr_shapes[i][1]);
     int tri[][2] = {{1, 1}, {5, 1}, {9, 4}, {70, 1}, {20, 15}};
     for (unsigned i = 0; i < sizeof tri / sizeof tri[0]; ++i) test_trsolve(tri[i][0], tri[i][1]);
     test_cholesky();

@@ -1,7 +1,22 @@
-"""`gc.linalg`: the linear-algebra namespace of the public API."""
-from .ops.linalg import (cholesky, det, eigh, eigvalsh, inv, norm, pinv, slogdet, solve, solve_triangular, svd,
+"""`gc.linalg` (also `graphc.numpy.linalg`): the linear-algebra namespace of the public API,
+numpy.linalg's names plus SciPy's `solve_triangular`."""
+import numpy as _np
+
+from .ops.linalg import (cholesky, det, eigh, eigvalsh, inv, matmul, outer, slogdet, solve, solve_triangular, svd,
                          svdvals)
+from .ops.matrix_functions import (cond, diagonal, matrix_norm, matrix_power, multi_dot, norm, pinv, trace, vecdot,
+                                   vector_norm)
 from .ops.qr import lstsq, qr
 
-__all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq", "norm", "pinv", "qr", "slogdet", "solve",
-           "solve_triangular", "svd", "svdvals"]
+__all__ = ["cholesky", "cond", "det", "diagonal", "eigh", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm",
+           "matrix_power", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd",
+           "svdvals", "trace", "vecdot", "vector_norm"]
+
+
+def __getattr__(name):
+    if name in ("cross", "tensordot"):                 # NumPy 2's, as graphc.numpy has them
+        from . import numpy as gnp
+        return getattr(gnp, name)
+    if hasattr(_np.linalg, name):
+        raise NotImplementedError(f"graphc.linalg.{name} is not implemented (numpy.linalg has it; graphc does not yet)")
+    raise AttributeError(f"module 'graphc.linalg' has no attribute {name!r}")

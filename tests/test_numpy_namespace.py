@@ -194,3 +194,37 @@ def test_fmax_and_fmin_ignore_nan():
 def test_len_and_methods():
     x = gc.var("x", (3, 4))
     assert len(x) == 3 and x.ravel().shape == (12,) and x.flatten().shape == (12,)
+
+
+def test_linalg_namespace_has_numpy_linalg_names():
+    """gnp.linalg is gc.linalg: numpy.linalg's names (NumPy 2 ones included) that graphc
+    has, NotImplementedError naming the ones it does not."""
+    assert gnp.linalg is gc.linalg
+    x, y = gc.var("x", (3,)), gc.var("y", (3,))
+    X = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(gc.evaluate(gnp.linalg.cross(x, y), {x: X, y: X[::-1].copy()}),
+                               np.cross(X, X[::-1]))
+    with pytest.raises(NotImplementedError, match="linalg.eig "):
+        gnp.linalg.eig
+    with pytest.raises(AttributeError):
+        gnp.linalg.no_such_function
+
+
+def test_multi_dot_picks_the_cheapest_order():
+    """(A B) C costs 2·(10·1000·10 + 10·10·1000) flops; A (B C) a hundred times more."""
+    a, b, c = gc.var("a", (10, 1000)), gc.var("b", (1000, 10)), gc.var("c", (10, 1000))
+    f = gc.compile([a, b, c], gnp.linalg.multi_dot([a, b, c]))
+    assert f.flops <= 2 * (10 * 1000 * 10 + 10 * 10 * 1000)
+    rng = np.random.default_rng(0)
+    A, B, C = rng.standard_normal((10, 1000)), rng.standard_normal((1000, 10)), rng.standard_normal((10, 1000))
+    np.testing.assert_allclose(f(A, B, C), A @ B @ C, rtol=1e-10)
+
+
+def test_matrix_power_edges():
+    a = gc.var("a", (3, 3))
+    A = np.random.default_rng(1).standard_normal((3, 3)) + 3 * np.eye(3)
+    for n in (0, 1, 2, 5, -1, -3):
+        np.testing.assert_allclose(gc.evaluate(gnp.linalg.matrix_power(a, n), {a: A}),
+                                   np.linalg.matrix_power(A, n), rtol=1e-10)
+    with pytest.raises(TypeError, match="integer"):
+        gnp.linalg.matrix_power(a, 1.5)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import accumulate, elementwise as ew, linalg, qr, reduce, shape
+from . import accumulate, elementwise as ew, linalg, matrix_functions as mf, qr, reduce, shape
 
 
 @dataclass(frozen=True)
@@ -223,12 +223,25 @@ CASES = [
            tol32=1e-4),
     OpCase("svd_tall", linalg.svd, _np_svd, R, ((5, 3),), tol32=1e-4),
     OpCase("svd_wide", linalg.svd, _np_svd, R, ((3, 5),), tol32=1e-4),
-    OpCase("norm", linalg.norm, np.linalg.norm, R, ((5,),)),
-    OpCase("norm_fro", linalg.norm, np.linalg.norm, R, (M34,)),
-    OpCase("norm_1", lambda x: linalg.norm(x, 1), lambda x: np.linalg.norm(x, 1), ("nonzero",), ((5,),)),
-    OpCase("norm_inf", lambda x: linalg.norm(x, np.inf), lambda x: np.linalg.norm(x, np.inf),
+    OpCase("matrix_power", lambda a: mf.matrix_power(a, 3), lambda a: np.linalg.matrix_power(a, 3), R, ((2, 3, 3),)),
+    OpCase("matrix_power_neg", lambda a: mf.matrix_power(a, -2), lambda a: np.linalg.matrix_power(a, -2),
+           ("matrix",), ((3, 3),)),
+    OpCase("multi_dot", lambda a, b, c, d: mf.multi_dot([a, b, c, d]), lambda a, b, c, d: np.linalg.multi_dot([a, b, c, d]),
+           R * 4, ((5,), (5, 2), (2, 6), (6, 3))),
+    OpCase("cond", mf.cond, np.linalg.cond, ("matrix",), ((2, 4, 4),), tol32=1e-4),
+    OpCase("cond_fro", lambda a: mf.cond(a, "fro"), lambda a: np.linalg.cond(a, "fro"), ("matrix",), ((4, 4),)),
+    OpCase("vector_norm", lambda x: mf.vector_norm(x, axis=(0, 2)), lambda x: np.linalg.vector_norm(x, axis=(0, 2)),
+           R, ((2, 3, 4),)),
+    OpCase("matrix_norm_nuc", lambda x: mf.matrix_norm(x, "nuc"), lambda x: np.linalg.matrix_norm(x, ord="nuc"), R,
+           ((2, 4, 3),), tol32=1e-4),
+    OpCase("linalg_trace", lambda x: mf.trace(x, 1), lambda x: np.linalg.trace(x, offset=1), R, ((2, 3, 4),)),
+    OpCase("vecdot", mf.vecdot, np.linalg.vecdot, R * 2, ((2, 3), (3,))),
+    OpCase("norm", mf.norm, np.linalg.norm, R, ((5,),)),
+    OpCase("norm_fro", mf.norm, np.linalg.norm, R, (M34,)),
+    OpCase("norm_1", lambda x: mf.norm(x, 1), lambda x: np.linalg.norm(x, 1), ("nonzero",), ((5,),)),
+    OpCase("norm_inf", lambda x: mf.norm(x, np.inf), lambda x: np.linalg.norm(x, np.inf),
            ("distinct",), ((5,),)),
-    OpCase("norm_3", lambda x: linalg.norm(x, 3), lambda x: np.linalg.norm(x, 3), ("nonzero",), ((5,),)),
+    OpCase("norm_3", lambda x: mf.norm(x, 3), lambda x: np.linalg.norm(x, 3), ("nonzero",), ((5,),)),
     OpCase("matmul_add", lambda c, a, b: accumulate.matmul_add_p.bind(c, a, b), lambda c, a, b: c + a @ b,
            R * 3, ((3, 4), (3, 2), (2, 4)), differentiable=()),
     OpCase("scan_rnn", _scan_rnn, _np_scan_rnn, ("real", "real", "unit"), ((3,), (5, 3), (3, 3)), tol32=1e-4),

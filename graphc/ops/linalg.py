@@ -1,5 +1,6 @@
 """Linear algebra: matmul (NumPy batching), solve, solve_triangular, inv, det, slogdet,
-cholesky, svd, and the composites dot, outer, svdvals, norm. Primitives act on stacks of matrices
+cholesky, svd, eigh, and the composites dot, outer, svdvals, eigvalsh (norms and other
+composites: matrix_functions.py; QR: qr.py). Primitives act on stacks of matrices
 (the last two axes); batch axes broadcast as in NumPy and the reverse driver sums them back.
 Decompositions with several results (svd, slogdet) are one node, projected by `tuple_get`.
 """
@@ -8,8 +9,7 @@ import numpy as np
 from ..errors import ShapeError
 from .core import (Primitive, broadcast_shapes, broadcasting_batch, const, lift_promoted, require_float,
                    same_dtype)
-from .elementwise import abs_, power, sqrt
-from .reduce import max as max_, min as min_, sum as sum_
+from .reduce import sum as sum_
 from .shape import broadcast_to, matrix_transpose as mT, reshape, transpose
 
 
@@ -560,76 +560,3 @@ def eigvalsh(a):
     """Eigenvalues (ascending) of the symmetric part of `a`, as numpy.linalg.eigvalsh;
     compiled without eigenvectors unless a derivative needs them."""
     return eigh(a)[0]
-
-
-# ---------------------------------------------------------------- norm
-
-def norm(x, ord=None, axis=None, keepdims=False):
-    """Vector and matrix norms as numpy.linalg.norm: the 2-norm of a vector and the
-    Frobenius norm of a matrix by default; vector `ord` in {inf, -inf, 0, 1, 2, p}, matrix
-    `ord` in {'fro', 'nuc', 1, -1, 2, -2, inf, -inf}; `axis` an int (vectors) or a pair
-    (matrices)."""
-    from .elementwise import not_equal
-    from .core import cast
-    x = lift_promoted([x])[0]
-    if axis is None:
-        if ord is None:
-            y = sqrt(sum_(x * x))
-            return reshape(y, (1,) * x.ndim) if keepdims else y
-        if x.ndim not in (1, 2):
-            raise ValueError(f"norm: ord={ord!r} needs a vector or a matrix, got shape {x.shape}")
-        axis = (0,) if x.ndim == 1 else (0, 1)
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    axes = tuple(a % x.ndim for a in axes)
-    if len(axes) == 1:
-        a = axes[0]
-        if ord is None or ord == 2:
-            y = sqrt(sum_(x * x, axis=a, keepdims=keepdims))
-        elif ord == np.inf:
-            y = max_(abs_(x), axis=a, keepdims=keepdims)
-        elif ord == -np.inf:
-            y = min_(abs_(x), axis=a, keepdims=keepdims)
-        elif ord == 0:
-            y = sum_(cast(not_equal(x, 0), x.dtype), axis=a, keepdims=keepdims)
-        elif ord == 1:
-            y = sum_(abs_(x), axis=a, keepdims=keepdims)
-        elif isinstance(ord, str):
-            raise ValueError(f"norm: ord={ord!r} is a matrix norm; give two axes")
-        else:
-            y = power(sum_(power(abs_(x), ord), axis=a, keepdims=keepdims), 1.0 / ord)
-        return y
-    if len(axes) != 2 or axes[0] == axes[1]:
-        raise ValueError(f"norm: axis must be an int or a pair of distinct ints, got {axis!r}")
-    r, c = axes
-    if ord is None or ord == "fro":
-        y = sqrt(sum_(x * x, axis=axes, keepdims=keepdims))
-        return y
-    if ord in (1, -1, np.inf, -np.inf):
-        inner_axis, outer = (r, c) if ord in (1, -1) else (c, r)
-        sums = sum_(abs_(x), axis=inner_axis, keepdims=True)
-        pick = max_ if ord in (1, np.inf) else min_
-        y = pick(sums, axis=outer, keepdims=True)
-    elif ord in (2, -2, "nuc"):
-        rest = [k for k in range(x.ndim) if k not in axes]
-        s = svdvals(transpose(x, rest + [r, c]))
-        y = sum_(s, axis=-1) if ord == "nuc" else (max_ if ord == 2 else min_)(s, axis=-1)
-        if keepdims:
-            shape = list(x.shape)
-            shape[r] = shape[c] = 1
-            return reshape(y, tuple(shape))
-        return y
-    else:
-        raise ValueError(f"norm: invalid norm order {ord!r} for matrices")
-    if keepdims:
-        return y
-    return reshape(y, tuple(d for k, d in enumerate(x.shape) if k not in axes))
-
-
-def pinv(a, rcond=1e-15):
-    """The Moore–Penrose pseudo-inverse, by the SVD (singular values below rcond·max cut)."""
-    from .elementwise import where
-    a = lift_promoted([a])[0]
-    u, s, vt = svd(a)
-    cutoff = max_(s, axis=-1, keepdims=True) * rcond
-    s_inv = where(s > cutoff, 1.0 / where(s > cutoff, s, 1.0), 0.0)
-    return matmul(mT(vt) * _row(s_inv), mT(u))

@@ -1,13 +1,13 @@
 /* Portable symmetric eigendecomposition by cyclic Jacobi rotations: eigenvalues ascending,
  * eigenvectors in the columns of v (row-major), each with its largest-magnitude entry
  * positive, of the symmetric part (A + Aᵀ)/2. Returns 0, or 1 without convergence.
- * Scratch: gc_eigh_work_SFX(n) elements. */
-static GC_UNUSED long gc_eigh_work_SFX(int n)
+ * Scratch: gc_jacobi_eigh_work_SFX(n) elements. */
+static GC_UNUSED long gc_jacobi_eigh_work_SFX(int n)
 {
     return (long)n * n;
 }
 
-static GC_UNUSED int gc_eigh_SFX(int n, const REAL *a, REAL *w, REAL *v, REAL *work)
+static GC_UNUSED int gc_jacobi_eigh_SFX(int n, const REAL *a, REAL *w, REAL *v, REAL *work)
 {
     REAL *s = work;
     long nn = n;
@@ -65,8 +65,8 @@ static GC_UNUSED int gc_eigh_SFX(int n, const REAL *a, REAL *w, REAL *v, REAL *w
 
 /* Eigenvalues (ascending) of (A + Aᵀ)/2 alone: the same rotations, the vectors kept in
  * scratch (2 n² elements in all). */
-static GC_UNUSED int gc_eigvalsh_SFX(int n, const REAL *a, REAL *w, REAL *work)
+static GC_UNUSED int gc_jacobi_eigvalsh_SFX(int n, const REAL *a, REAL *w, REAL *work)
 {
-    return gc_eigh_SFX(n, a, w, work + (long)n * n, work);
+    return gc_jacobi_eigh_SFX(n, a, w, work + (long)n * n, work);
 }
 

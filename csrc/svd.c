@@ -3,15 +3,15 @@
  * mutually orthogonal; V accumulates the rotations. For m < n it factors Aᵀ and swaps.
  * Signs are canonical: the largest-magnitude entry of each column of U is positive.
  * A zero singular value leaves a zero column in U. Returns 0, or 1 without convergence.
- * Scratch: gc_svd_work_SFX(m, n) elements. */
-static GC_UNUSED long gc_svd_work_SFX(int m, int n)
+ * Scratch: gc_jacobi_svd_work_SFX(m, n) elements. */
+static GC_UNUSED long gc_jacobi_svd_work_SFX(int m, int n)
 {
     long big = m > n ? m : n, k = m < n ? m : n;
     return big * k + k * k;
 }
 
 /* The core, for r ≥ c: g (r×c, row-major) is overwritten; v (c×c) receives V. */
-static GC_UNUSED int gc_svd_tall_SFX(int r, int c, REAL *g, REAL *v, REAL *s)
+static GC_UNUSED int gc_jacobi_svd_tall_SFX(int r, int c, REAL *g, REAL *v, REAL *s)
 {
     for (int i = 0; i < c; ++i)
         for (int j = 0; j < c; ++j) v[(long)i * c + j] = i == j;
@@ -54,21 +54,21 @@ static GC_UNUSED int gc_svd_tall_SFX(int r, int c, REAL *g, REAL *v, REAL *s)
 }
 
 /* The rotations on A (m ≥ n) or Aᵀ copied into work: G (r×c) and V (c×c) in work, s unsorted. */
-static GC_UNUSED int gc_svd_rotate_SFX(int m, int n, const REAL *a, REAL *s, REAL *work)
+static GC_UNUSED int gc_jacobi_svd_rotate_SFX(int m, int n, const REAL *a, REAL *s, REAL *work)
 {
     int tall = m >= n, r = tall ? m : n, c = tall ? n : m;
     REAL *g = work, *v = work + (long)r * c;
     for (int i = 0; i < r; ++i)
         for (int j = 0; j < c; ++j)
             g[(long)i * c + j] = tall ? a[(long)i * n + j] : a[(long)j * n + i];
-    return gc_svd_tall_SFX(r, c, g, v, s);
+    return gc_jacobi_svd_tall_SFX(r, c, g, v, s);
 }
 
-static GC_UNUSED int gc_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, REAL *vt, REAL *work)
+static GC_UNUSED int gc_jacobi_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, REAL *vt, REAL *work)
 {
     int tall = m >= n, r = tall ? m : n, c = tall ? n : m, k = c;
     REAL *g = work, *v = work + (long)r * c;
-    int fail = gc_svd_rotate_SFX(m, n, a, s, work);
+    int fail = gc_jacobi_svd_rotate_SFX(m, n, a, s, work);
     /* order by descending singular value (selection sort on an index permutation) */
     for (int j = 0; j < k; ++j) {
         int best = j;
@@ -97,10 +97,10 @@ static GC_UNUSED int gc_svd_SFX(int m, int n, const REAL *a, REAL *u, REAL *s, R
 }
 
 /* Singular values of A alone (descending), by the same rotations without keeping U or V. */
-static GC_UNUSED int gc_svdvals_SFX(int m, int n, const REAL *a, REAL *s, REAL *work)
+static GC_UNUSED int gc_jacobi_svdvals_SFX(int m, int n, const REAL *a, REAL *s, REAL *work)
 {
     int c = m < n ? m : n;
-    int fail = gc_svd_rotate_SFX(m, n, a, s, work);
+    int fail = gc_jacobi_svd_rotate_SFX(m, n, a, s, work);
     for (int j = 1; j < c; ++j)                 /* insertion sort, descending */
         for (int q = j; q > 0 && s[q] > s[q - 1]; --q) {
             REAL t = s[q]; s[q] = s[q - 1]; s[q - 1] = t;

@@ -83,18 +83,18 @@ def lower_values_only(node, storage, instrs, new_buffer, result_direct):
 
 
 def eigh_work(n) -> int:
-    """Elements of scratch the eigh routines need (gc_eigh_work of csrc/lapack.c counted in
+    """Elements of scratch the eigh routines need (gc_eigh_work of csrc/lapack_eigh.c counted in
     4-byte units, which also covers csrc/eigh.c)."""
     return n * n + 1 + 6 * n + 2 * n * n + 2 * (3 + 5 * n) + 8
 
 
 def qr_work(m, n) -> int:
-    """Elements of scratch the QR routines need (gc_qr_work of csrc/qr.c and csrc/lapack.c)."""
+    """Elements of scratch the QR routines need (gc_qr_work of csrc/qr.c and csrc/lapack_qr.c)."""
     return m * n + min(m, n) + 64 * max(m, n)
 
 
 def svd_work(m, n) -> int:
-    """Elements of scratch the SVD routines need: at least gc_svd_work of csrc/lapack.c
+    """Elements of scratch the SVD routines need: at least gc_svd_work of csrc/lapack_svd.c
     (a copy of A, LAPACK's work and iwork, counted in 4-byte units) and of csrc/svd.c."""
     k, big = min(m, n), max(m, n)
     lapack = m * n + 3 * k + max(4 * k * k + 4 * k, big) + 64 + 16 * k

@@ -20,10 +20,13 @@ FUNCS = ["gc_gemm", "gc_lu_factor", "gc_lu_solve", "gc_lu_det", "gc_lu_slogdet",
 
 def program(dtype, lapack):
     sfx = "_f64" if dtype == "float64" else "_f32"
-    files = ["gemm_blas", "triangular", "lapack"] if lapack else ["gemm", "lu", "cholesky", "svd", "eigh", "triangular",
+    files = ["gemm_blas", "triangular", "lapack_lu", "lapack_cholesky", "lapack_qr", "svd", "lapack_svd", "eigh",
+             "lapack_eigh"] if lapack else ["gemm", "lu", "cholesky", "svd", "eigh", "triangular",
                                                                   "qr"]
     text = HEADER + csrc.PRELUDE + "".join(csrc.instantiate(f, dtype) for f in files)
-    funcs = FUNCS if lapack else [f if f != "gc_trsolve" else "gc_trsolve_loops" for f in FUNCS]
+    portable = {"gc_trsolve": "gc_trsolve_loops", "gc_svd": "gc_jacobi_svd", "gc_svd_work": "gc_jacobi_svd_work",
+                "gc_eigh": "gc_jacobi_eigh", "gc_eigh_work": "gc_jacobi_eigh_work"}
+    funcs = FUNCS if lapack else [portable.get(f, f) for f in FUNCS]
     defines = "".join(f"#define {n} {f}{sfx}\n" for n, f in zip(NAMES, funcs))
     defines += f"#define REAL_T {'double' if dtype == 'float64' else 'float'}\n"
     defines += f"#define PIV_T {'long' if lapack else 'int'}\n"
@@ -81,5 +84,7 @@ def test_routines_against_numpy(blas, tmp_path, monkeypatch):
     for g, x in zip(got, want):
         np.testing.assert_allclose(g, x, rtol=1e-10, atol=1e-10 * max(1, np.max(np.abs(x))))
     assert ("scipy_" in f.c_source) == blas
-    assert f.c_source.count("gc_svdvals_f64(") == 3          # the definition and two calls
-    assert f.c_source.count("gc_eigvalsh_f64(") == 2
+    svdvals, eigvalsh = ("gc_svdvals_f64(", "gc_eigvalsh_f64(") if blas else \
+        ("gc_jacobi_svdvals_f64(", "gc_jacobi_eigvalsh_f64(")
+    assert f.c_source.count(svdvals) == 3          # the definition and two calls
+    assert f.c_source.count(eigvalsh) == 2

@@ -20,6 +20,10 @@ from .expr import (REDUCE_COMBINE, REDUCE_INIT, UNROLL, Body, _collapse_scalar, 
 PARALLEL_ELEMENTS = 65536   # loops writing at least this many elements use threads
 POOL_WORK = 262144          # elements x per-element cost (cost.py) of a loop that BLAS's pool shares
 CHUNK = 100          # instructions per C function in long programs
+# csrc files behind each routine when linked to LAPACK, in pasting order
+LAPACK_FILES = {"lu": ("triangular", "lapack_lu"), "triangular": ("triangular", "lapack_lu"),
+                "cholesky": ("lapack_cholesky",), "qr": ("lapack_qr",), "svd": ("svd", "lapack_svd"),
+                "eigh": ("eigh", "lapack_eigh")}
 ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge",
           4: "eigendecomposition did not converge"}
 
@@ -56,11 +60,11 @@ class Emitter(CallEmitter):
         return b
 
     def need(self, helper, dtype):
+        """Paste csrc/<helper>.c for `dtype`; with the BLAS, a factorisation's LAPACK-backed
+        file after the portable one it falls back to for small matrices."""
         dtype = np.dtype(dtype).name
-        if self.blas and helper in ("lu", "cholesky", "qr", "svd", "eigh", "triangular"):
-            self.helpers[("triangular", dtype)] = True      # lapack.c's small-matrix loops
-            helper = "lapack"                    # one file serves them all
-        self.helpers[(helper, dtype)] = True
+        for name in (LAPACK_FILES.get(helper, (helper,)) if self.blas else (helper,)):
+            self.helpers[(name, dtype)] = True
 
     def piv(self, buf):
         """The pivot array argument: LAPACK takes the `long` buffer as it is; the portable

@@ -23,6 +23,13 @@ class CallEmitter:
     def ref(self, buf):
         return f"&{buf.name}" if buf.kind == "local" else self.refs[buf.name]
 
+    def routine(self, name):
+        """The C name of routine `name`: the LAPACK-backed one when linked, else the portable
+        one (whose name says its method, as the LAPACK-backed one falls back on it)."""
+        portable = {"trsolve": "gc_trsolve_loops", "svd": "gc_jacobi_svd", "svdvals": "gc_jacobi_svdvals",
+                    "eigh": "gc_jacobi_eigh", "eigvalsh": "gc_jacobi_eigvalsh"}
+        return f"gc_{name}" if self.blas else portable[name]
+
     def batch_loops(self, batch_shape):
         opens, closes, index = _loops(batch_shape, "n")
         return opens, closes, index
@@ -135,7 +142,7 @@ class CallEmitter:
         n, nrhs = node.shape[-2:]
         batch = node.shape[:-2]
         self.need("triangular", node.dtype)
-        solve = f"gc_trsolve{_SFX[node.dtype]}" if self.blas else f"gc_trsolve_loops{_SFX[node.dtype]}"
+        solve = self.routine("trsolve") + _SFX[node.dtype]
         opens, closes, index = self.batch_loops(batch)
         oa = offset(broadcast_index(index, a_node.shape[:-2], batch), a_node.shape[:-2])
         ob = offset(broadcast_index(index, b_node.shape[:-2], batch), b_node.shape[:-2])
@@ -222,7 +229,7 @@ class CallEmitter:
         if node.params["full_matrices"] and m != n:
             raise NotImplementedError("compiling svd with full_matrices=True (use full_matrices=False)")
         return self.per_matrix(a_node.shape[:-2], lambda o: [
-            f"if (gc_svd{sfx}({m}, {n}, {self.ref(a)} + ({o}) * {m * n}, {self.ref(u)} + ({o}) * {m * k}, "
+            f"if ({self.routine('svd')}{sfx}({m}, {n}, {self.ref(a)} + ({o}) * {m * n}, {self.ref(u)} + ({o}) * {m * k}, "
             f"{self.ref(s)} + ({o}) * {k}, {self.ref(vt)} + ({o}) * {k * n}, {self.ref(work)})) return 3;"])
 
     def call_values_only(self, ins):
@@ -233,7 +240,7 @@ class CallEmitter:
         sfx = _SFX[a_node.dtype]
         svd = ins.node.op.name == "svd"
         self.need("svd" if svd else "eigh", a_node.dtype)
-        call = f"gc_svdvals{sfx}({m}, {n}, " if svd else f"gc_eigvalsh{sfx}({n}, "
+        call = f"{self.routine('svdvals')}{sfx}({m}, {n}, " if svd else f"{self.routine('eigvalsh')}{sfx}({n}, "
         return self.per_matrix(a_node.shape[:-2], lambda o: [
             f"if ({call}{self.ref(a)} + ({o}) * {m * n}, {self.ref(out)} + ({o}) * {out.shape[-1]}, "
             f"{self.ref(work)})) return {3 if svd else 4};"])
@@ -250,5 +257,5 @@ class CallEmitter:
         sfx = _SFX[a_node.dtype]
         self.need("eigh", a_node.dtype)
         return self.per_matrix(a_node.shape[:-2], lambda o: [
-            f"if (gc_eigh{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(w)} + ({o}) * {n}, "
+            f"if ({self.routine('eigh')}{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(w)} + ({o}) * {n}, "
             f"{self.ref(v)} + ({o}) * {n * n}, {self.ref(work)})) return 4;"])

@@ -203,10 +203,10 @@ static void test_svd_shape(int m, int n)
     free(a); free(u); free(s); free(vt); free(work);
 }
 
-static void test_eigh(void)
+static void test_eigh(int N)
 {
-    enum { N = 6 };
-    REAL_T a[N * N], w[N], v[N * N];
+    /* (the LAPACK-backed routine hands small matrices to the Jacobi rotations: both sizes) */
+    REAL_T *a = malloc(sizeof(REAL_T) * N * N), *w = malloc(sizeof(REAL_T) * N), *v = malloc(sizeof(REAL_T) * N * N);
     REAL_T *work = malloc(sizeof(REAL_T) * (size_t)(EIGH_WORK(N) + 16) * 2);
     fill(a, N * N, 17u);
     CHECK(EIGH(N, a, w, v, work) == 0, "eigh converges");
@@ -224,7 +224,7 @@ static void test_eigh(void)
     CHECK(err < tol() * 10, "sym(A) V = V diag(w)");
     CHECK(orth < tol() * 10, "V orthonormal");
     for (int j = 1; j < N; ++j) CHECK(w[j - 1] <= w[j], "eigenvalues ascend");
-    free(work);
+    free(a); free(w); free(v); free(work);
 }
 
 int main(void)
@@ -239,7 +239,8 @@ int main(void)
     int tri[][2] = {{1, 1}, {5, 1}, {9, 4}, {70, 1}, {20, 15}};
     for (unsigned i = 0; i < sizeof tri / sizeof tri[0]; ++i) test_trsolve(tri[i][0], tri[i][1]);
     test_cholesky();
-    test_eigh();
+    test_eigh(6);
+    test_eigh(20);
     int shapes[][2] = {{5, 3}, {3, 5}, {1, 4}, {4, 1}, {12, 12}, {30, 7}};
     for (unsigned i = 0; i < sizeof shapes / sizeof shapes[0]; ++i) test_svd_shape(shapes[i][0], shapes[i][1]);
     printf("%s: %d failures\n", TEST_NAME, failures);

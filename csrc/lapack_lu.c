@@ -4,6 +4,7 @@
  * The LAPACK and BLAS that NumPy's wheels bundle (OpenBLAS; ILP64 symbols scipy_<name>_64_).
  * Row-major arrays are LAPACK's column-major arrays transposed; each routine works on
  * that transpose. */
+#define GC_PIV_T long                 /* the pivots' C type (users of the LU: csrc/expm.c) */
 void LAPACK_GETRF(const long *m, const long *n, REAL *a, const long *lda, long *ipiv, long *info);
 void CBLAS_TRSM(int order, int side, int uplo, int trans, int diag, long m, long n, REAL alpha,
                 const REAL *a, long lda, REAL *b, long ldb);

@@ -1,6 +1,7 @@
 /* Portable LU with partial pivoting (LAPACK getrf semantics, 0-based pivots, row-major):
  * P A = L U with L unit lower and U upper stored in place; at step i rows i and piv[i]
  * were swapped. Returns 0, or i + 1 for the first exactly zero pivot (it still completes). */
+#define GC_PIV_T int                 /* the pivots' C type (users of the LU: csrc/expm.c) */
 static GC_UNUSED int gc_lu_factor_SFX(int n, REAL *a, int *piv)
 {
     int info = 0;

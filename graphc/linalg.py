@@ -1,14 +1,15 @@
 """`gc.linalg` (also `graphc.numpy.linalg`): the linear-algebra namespace of the public API,
-numpy.linalg's names plus SciPy's `solve_triangular`."""
+numpy.linalg's names plus SciPy's `solve_triangular` and `expm`."""
 import numpy as _np
 
 from .ops.linalg import (cholesky, det, eigh, eigvalsh, inv, matmul, outer, slogdet, solve, solve_triangular, svd,
                          svdvals)
 from .ops.matrix_functions import (cond, diagonal, matrix_norm, matrix_power, multi_dot, norm, pinv, trace, vecdot,
                                    vector_norm)
+from .ops.expm import expm
 from .ops.qr import lstsq, qr
 
-__all__ = ["cholesky", "cond", "det", "diagonal", "eigh", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm",
+__all__ = ["cholesky", "cond", "det", "diagonal", "eigh", "eigvalsh", "expm", "inv", "lstsq", "matmul", "matrix_norm",
            "matrix_power", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd",
            "svdvals", "trace", "vecdot", "vector_norm"]
 

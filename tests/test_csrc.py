@@ -13,16 +13,17 @@ from graphc.codegen import csrc
 TEST = (pathlib.Path(__file__).parent / "c" / "test_linalg.c").read_text()
 HEADER = "#include <math.h>\n#include <float.h>\n#include <string.h>\n#include <stddef.h>\n"
 NAMES = ["GEMM", "LU_FACTOR", "LU_SOLVE", "LU_DET", "LU_SLOGDET", "CHOLESKY", "SVD", "SVD_WORK", "EIGH",
-         "EIGH_WORK", "TRSOLVE", "QR", "QR_WORK"]
+         "EIGH_WORK", "TRSOLVE", "QR", "QR_WORK", "EXPM", "EXPM_WORK"]
 FUNCS = ["gc_gemm", "gc_lu_factor", "gc_lu_solve", "gc_lu_det", "gc_lu_slogdet", "gc_cholesky", "gc_svd",
-         "gc_svd_work", "gc_eigh", "gc_eigh_work", "gc_trsolve", "gc_qr", "gc_qr_work"]
+         "gc_svd_work", "gc_eigh", "gc_eigh_work", "gc_trsolve", "gc_qr", "gc_qr_work", "gc_expm",
+         "gc_expm_work"]
 
 
 def program(dtype, lapack):
     sfx = "_f64" if dtype == "float64" else "_f32"
     files = ["gemm_blas", "triangular", "lapack_lu", "lapack_cholesky", "lapack_qr", "svd", "lapack_svd", "eigh",
-             "lapack_eigh"] if lapack else ["gemm", "lu", "cholesky", "svd", "eigh", "triangular",
-                                                                  "qr"]
+             "lapack_eigh", "expm"] if lapack else ["gemm", "lu", "cholesky", "svd", "eigh", "triangular",
+                                                                  "qr", "expm"]
     text = HEADER + csrc.PRELUDE + "".join(csrc.instantiate(f, dtype) for f in files)
     portable = {"gc_trsolve": "gc_trsolve_loops", "gc_svd": "gc_jacobi_svd", "gc_svd_work": "gc_jacobi_svd_work",
                 "gc_eigh": "gc_jacobi_eigh", "gc_eigh_work": "gc_jacobi_eigh_work"}

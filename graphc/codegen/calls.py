@@ -203,6 +203,17 @@ class CallEmitter:
         return self.per_matrix(node.shape[:-2], lambda o: [
             f"if (gc_cholesky{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(out)} + ({o}) * {n * n})) return 2;"])
 
+    def call_expm(self, ins):
+        (out,), (a,), (work,) = ins.outs, ins.reads, ins.scratch
+        node = ins.node
+        n = node.shape[-1]
+        self.need("gemm_blas" if self.blas else "gemm", node.dtype)      # expm.c's products and solve
+        self.need("lu", node.dtype)
+        self.need("expm", node.dtype)
+        return self.per_matrix(node.shape[:-2], lambda o: [
+            f"gc_expm{_SFX[node.dtype]}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(out)} + ({o}) * {n * n}, "
+            f"{self.ref(work)});"])
+
     def call_qr(self, ins):
         q, r = ins.outs
         (a,), (work,) = ins.reads, ins.scratch

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import accumulate, elementwise as ew, linalg, matrix_functions as mf, qr, reduce, shape
+from . import accumulate, elementwise as ew, expm, linalg, matrix_functions as mf, qr, reduce, shape
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,16 @@ class OpCase:
         if self.differentiable is not None:
             return self.differentiable
         return tuple(i for i, d in enumerate(self.domains) if d != "bool")
+
+
+def _np_expm_taylor(a, terms=60):
+    """e^a by its Taylor series (exact enough for the small matrices drawn here)."""
+    term = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
+    total = term.copy()
+    for k in range(1, terms):
+        term = term @ a / k
+        total = total + term
+    return total
 
 
 def _np_sigmoid(x):
@@ -215,6 +225,7 @@ CASES = [
            ((4, 4),), tol32=1e-4),
     OpCase("svdvals", linalg.svdvals, lambda a: np.linalg.svd(a, compute_uv=False), R, ((5, 3),),
            tol32=1e-4),
+    OpCase("expm", expm.expm, lambda a: _np_expm_taylor(a), R, ((2, 3, 3),)),
     OpCase("qr_tall", qr.qr, np.linalg.qr, R, ((5, 3),), tol32=1e-4),
     OpCase("qr_wide", qr.qr, np.linalg.qr, R, ((3, 5),), tol32=1e-4),
     OpCase("qr_stack_r", lambda a: qr.qr(a, mode="r"), lambda a: np.linalg.qr(a, mode="r"), R, ((2, 4, 4),),

@@ -130,6 +130,38 @@ static void test_qr(int m, int n)
     free(a); free(q); free(r); free(work);
 }
 
+/* e^A e^(−A) = I (a norm that needs squarings), e^diag(d) = diag(e^d), NaN in → NaN out */
+static void test_expm(int n, double scale)
+{
+    REAL_T *a = malloc(sizeof(REAL_T) * n * n), *m = malloc(sizeof(REAL_T) * n * n);
+    REAL_T *e = malloc(sizeof(REAL_T) * n * n), *f = malloc(sizeof(REAL_T) * n * n);
+    REAL_T *work = malloc(sizeof(REAL_T) * EXPM_WORK(n));
+    fill(a, n * n, 19u);
+    for (int i = 0; i < n * n; ++i) { a[i] = (REAL_T)(a[i] * scale); m[i] = -a[i]; }
+    EXPM(n, a, e, work);
+    EXPM(n, m, f, work);
+    double err = 0, big = 0;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
+            double s = 0;
+            for (int p = 0; p < n; ++p) s += (double)e[i * n + p] * f[p * n + j];
+            err = fmax(err, fabs(s - (i == j)));
+            big = fmax(big, fabs((double)e[i * n + j]));
+        }
+    CHECK(err < tol() * 100 * big, "e^A e^-A = I");
+    for (int i = 0; i < n * n; ++i) a[i] = 0;
+    for (int i = 0; i < n; ++i) a[i * n + i] = (REAL_T)(i - 1);
+    EXPM(n, a, e, work);
+    err = 0;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) err = fmax(err, fabs((double)e[i * n + j] - (i == j ? exp(i - 1.0) : 0)));
+    CHECK(err < tol() * exp(n - 2.0), "e^diag(d) = diag(e^d)");
+    a[1] = (REAL_T)NAN;
+    EXPM(n, a, e, work);
+    CHECK(e[0] != e[0], "a NaN entry gives NaNs");
+    free(a); free(m); free(e); free(f); free(work);
+}
+
 static void test_lu_small(void)
 {
     PIV_T piv[3];
@@ -234,6 +266,8 @@ int main(void)
     test_lu(80, 2);
     test_lu(70, 1);
     test_lu_small();
+    test_expm(5, 0.3);
+    test_expm(12, 3.0);
     int qr_shapes[][2] = {{5, 3}, {3, 5}, {4, 4}, {1, 3}, {30, 7}};
     for (unsigned i = 0; i < sizeof qr_shapes / sizeof qr_shapes[0]; ++i) test_qr(qr_shapes[i][0], qr_shapes[i][1]);
     int tri[][2] = {{1, 1}, {5, 1}, {9, 4}, {70, 1}, {20, 15}};

@@ -1,0 +1,46 @@
+"""gc.linalg.expm against SciPy (values over norms that need scaling and squaring, float32,
+stacks, NaN), its Fréchet derivative against scipy.linalg.expm_frechet, compiled code."""
+import numpy as np
+import pytest
+import scipy.linalg as sl
+
+import graphc as gc
+
+
+@pytest.mark.parametrize("n,scale", [(1, 3.0), (3, 0.01), (4, 1.0), (7, 4.0), (20, 10.0)])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_matches_scipy(n, scale, dtype, tmp_path):
+    rng = np.random.default_rng(n)
+    A0 = (rng.standard_normal((2, n, n)) * scale / np.sqrt(n)).astype(dtype)
+    A = gc.var("A", (2, n, n), dtype)
+    E = gc.linalg.expm(A)
+    want = np.stack([sl.expm(m.astype(np.float64)) for m in A0])
+    rtol = 1e-12 if dtype == "float64" else 2e-5
+    for got in (gc.compile([A], E, cache_dir=tmp_path)(A0), gc.evaluate(E, {A: A0})):
+        assert got.dtype == np.dtype(dtype)
+        np.testing.assert_allclose(got, want, rtol=rtol * max(1, scale) * n, atol=rtol * np.abs(want).max())
+
+
+def test_frechet_derivative_matches_scipy(tmp_path):
+    rng = np.random.default_rng(3)
+    A0, E0, G0 = rng.standard_normal((3, 5, 5)) * 2
+    A, E, G = gc.var("A", (5, 5)), gc.var("E", (5, 5)), gc.var("G", (5, 5))
+    X = gc.linalg.expm(A)
+    jvp, vjp = gc.jvp(X, A, E), gc.vjp(X, A, G)
+    f = gc.compile([A, E, G], [jvp, vjp], cache_dir=tmp_path)
+    got_jvp, got_vjp = f(A0, E0, G0)
+    np.testing.assert_allclose(got_jvp, sl.expm_frechet(A0, E0, compute_expm=False), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(got_vjp, sl.expm_frechet(A0.T, G0, compute_expm=False), rtol=1e-10, atol=1e-10)
+
+
+def test_identities_and_nan():
+    A = gc.var("A", (3, 3))
+    rng = np.random.default_rng(4)
+    A0 = rng.standard_normal((3, 3)) * 5
+    prod = gc.evaluate(gc.linalg.expm(A) @ gc.linalg.expm(-A), {A: A0})
+    np.testing.assert_allclose(prod, np.eye(3), atol=1e-9)
+    f = gc.compile([A], gc.linalg.expm(A))
+    assert np.isnan(f(np.array([[np.nan, 0, 0], [0, 1, 0], [0, 0, 1]]))).all()
+    assert np.isnan(f(np.full((3, 3), np.inf))).all()
+    with pytest.raises(gc.ShapeError, match="expm.*square"):
+        gc.linalg.expm(gc.var("R", (2, 3)))

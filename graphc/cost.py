@@ -10,6 +10,7 @@ _LINALG = {
     "solve_triangular": lambda n: n.size * n.shape[-2],
     "cholesky": lambda n: _batch(n) * n.shape[-1] ** 3 // 3,
     "expm": lambda n: _batch(n) * 16 * n.shape[-1] ** 3,
+    "expm_frechet": lambda n: _batch(n) * 44 * n.shape[-1] ** 3,
     "qr": lambda n: _batch(n.inputs[0]) * 4 * max(n.inputs[0].shape[-2:]) * min(n.inputs[0].shape[-2:]) ** 2,
     "svd": lambda n: _batch(n.inputs[0]) * 12 * max(n.inputs[0].shape[-2:]) * min(n.inputs[0].shape[-2:]) ** 2,
 }

@@ -6,10 +6,10 @@ from .ops.linalg import (cholesky, det, eigh, eigvalsh, inv, matmul, outer, slog
                          svdvals)
 from .ops.matrix_functions import (cond, diagonal, matrix_norm, matrix_power, multi_dot, norm, pinv, trace, vecdot,
                                    vector_norm)
-from .ops.expm import expm
+from .ops.expm import expm, expm_frechet
 from .ops.qr import lstsq, qr
 
-__all__ = ["cholesky", "cond", "det", "diagonal", "eigh", "eigvalsh", "expm", "inv", "lstsq", "matmul", "matrix_norm",
+__all__ = ["cholesky", "cond", "det", "diagonal", "eigh", "eigvalsh", "expm", "expm_frechet", "inv", "lstsq", "matmul", "matrix_norm",
            "matrix_power", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd",
            "svdvals", "trace", "vecdot", "vector_norm"]
 

@@ -57,10 +57,10 @@ def lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, 
         reads = [operand(node.inputs[0])[0]]
         n = node.inputs[0].shape[-1]
         scratch = [new_buffer("work", (eigh_work(n),), node.inputs[0].dtype, "arena")]
-    elif name == "expm":
-        reads = [operand(node.inputs[0])[0]]
+    elif name in ("expm", "expm_frechet"):
+        reads = [operand(x)[0] for x in node.inputs]
         n = node.shape[-1]
-        scratch = [new_buffer("work", (7 * n * n + 2 * n,), node.dtype, "arena")]   # gc_expm_work of csrc/expm.c
+        scratch = [new_buffer("work", (19 * n * n + 2 * n,), node.dtype, "arena")]  # gc_expm_work of csrc/expm.c
     elif name == "qr":
         reads = [operand(node.inputs[0])[0]]
         m, n = node.inputs[0].shape[-2:]

@@ -13,10 +13,11 @@ from graphc.codegen import csrc
 TEST = (pathlib.Path(__file__).parent / "c" / "test_linalg.c").read_text()
 HEADER = "#include <math.h>\n#include <float.h>\n#include <string.h>\n#include <stddef.h>\n"
 NAMES = ["GEMM", "LU_FACTOR", "LU_SOLVE", "LU_DET", "LU_SLOGDET", "CHOLESKY", "SVD", "SVD_WORK", "EIGH",
-         "EIGH_WORK", "TRSOLVE", "QR", "QR_WORK", "EXPM", "EXPM_WORK"]
+         "EIGH_WORK", "TRSOLVE", "QR", "QR_WORK", "EXPM", "EXPM_WORK",
+         "EXPM_FRECHET"]
 FUNCS = ["gc_gemm", "gc_lu_factor", "gc_lu_solve", "gc_lu_det", "gc_lu_slogdet", "gc_cholesky", "gc_svd",
          "gc_svd_work", "gc_eigh", "gc_eigh_work", "gc_trsolve", "gc_qr", "gc_qr_work", "gc_expm",
-         "gc_expm_work"]
+         "gc_expm_work", "gc_expm_frechet"]
 
 
 def program(dtype, lapack):

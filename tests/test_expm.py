@@ -44,3 +44,16 @@ def test_identities_and_nan():
     assert np.isnan(f(np.full((3, 3), np.inf))).all()
     with pytest.raises(gc.ShapeError, match="expm.*square"):
         gc.linalg.expm(gc.var("R", (2, 3)))
+
+
+def test_expm_frechet_broadcasts_and_has_its_own_derivatives(tmp_path):
+    """gc.linalg.expm_frechet(a, e) for one a and a stack of directions, against SciPy;
+    its derivatives (through the block identity) against finite differences."""
+    rng = np.random.default_rng(5)
+    A0, E0 = rng.standard_normal((4, 4)) * 2, rng.standard_normal((3, 4, 4))
+    A, E = gc.var("A", (4, 4)), gc.var("E", (3, 4, 4))
+    L = gc.linalg.expm_frechet(A, E)
+    got = gc.compile([A, E], L, cache_dir=tmp_path)(A0, E0)
+    want = np.stack([sl.expm_frechet(A0, e, compute_expm=False) for e in E0])
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
+    gc.check_grads(gc.sum(gc.sin(L)), [A, E], {A: A0 / 2, E: E0}, order=1)

@@ -214,6 +214,23 @@ class CallEmitter:
             f"gc_expm{_SFX[node.dtype]}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(out)} + ({o}) * {n * n}, "
             f"{self.ref(work)});"])
 
+    def call_expm_frechet(self, ins):
+        (out,), (a, e), (work,) = ins.outs, ins.reads, ins.scratch
+        node = ins.node
+        a_node, e_node = node.inputs
+        n = node.shape[-1]
+        self.need("gemm_blas" if self.blas else "gemm", node.dtype)
+        self.need("lu", node.dtype)
+        self.need("expm", node.dtype)
+        batch = node.shape[:-2]
+        opens, closes, index = self.batch_loops(batch)
+        oa = offset(broadcast_index(index, a_node.shape[:-2], batch), a_node.shape[:-2])
+        oe = offset(broadcast_index(index, e_node.shape[:-2], batch), e_node.shape[:-2])
+        oc = offset(index, batch)
+        return _block(opens, closes, [
+            f"gc_expm_frechet{_SFX[node.dtype]}({n}, {self.ref(a)} + ({oa.c()}) * {n * n}, "
+            f"{self.ref(e)} + ({oe.c()}) * {n * n}, {self.ref(out)} + ({oc.c()}) * {n * n}, {self.ref(work)});"])
+
     def call_qr(self, ins):
         q, r = ins.outs
         (a,), (work,) = ins.reads, ins.scratch

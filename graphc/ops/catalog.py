@@ -226,6 +226,8 @@ CASES = [
     OpCase("svdvals", linalg.svdvals, lambda a: np.linalg.svd(a, compute_uv=False), R, ((5, 3),),
            tol32=1e-4),
     OpCase("expm", expm.expm, lambda a: _np_expm_taylor(a), R, ((2, 3, 3),)),
+    OpCase("expm_frechet", expm.expm_frechet, lambda a, e: _np_expm_taylor(
+        np.block([[a, e], [np.zeros_like(a), a]]))[:3, 3:], R * 2, ((3, 3), (3, 3))),
     OpCase("qr_tall", qr.qr, np.linalg.qr, R, ((5, 3),), tol32=1e-4),
     OpCase("qr_wide", qr.qr, np.linalg.qr, R, ((3, 5),), tol32=1e-4),
     OpCase("qr_stack_r", lambda a: qr.qr(a, mode="r"), lambda a: np.linalg.qr(a, mode="r"), R, ((2, 4, 4),),

@@ -159,6 +159,24 @@ static void test_expm(int n, double scale)
     a[1] = (REAL_T)NAN;
     EXPM(n, a, e, work);
     CHECK(e[0] != e[0], "a NaN entry gives NaNs");
+    /* L(A, E) against central differences of e^(A ± hE) */
+    fill(a, n * n, 23u);
+    fill(m, n * n, 29u);
+    for (int i = 0; i < n * n; ++i) a[i] = (REAL_T)(a[i] * scale);
+    REAL_T *l = malloc(sizeof(REAL_T) * n * n), *ap = malloc(sizeof(REAL_T) * n * n);
+    EXPM_FRECHET(n, a, m, l, work);
+    const double h = sizeof(REAL_T) == 8 ? 1e-6 : 1e-2;
+    for (int i = 0; i < n * n; ++i) ap[i] = (REAL_T)(a[i] + h * m[i]);
+    EXPM(n, ap, e, work);
+    for (int i = 0; i < n * n; ++i) ap[i] = (REAL_T)(a[i] - h * m[i]);
+    EXPM(n, ap, f, work);
+    err = 0, big = 0;
+    for (int i = 0; i < n * n; ++i) {
+        err = fmax(err, fabs((e[i] - (double)f[i]) / (2 * h) - l[i]));
+        big = fmax(big, fabs((double)l[i]));
+    }
+    CHECK(err < (sizeof(REAL_T) == 8 ? 1e-6 : 5e-2) * (1 + big), "expm_frechet = central differences of expm");
+    free(l); free(ap);
     free(a); free(m); free(e); free(f); free(work);
 }
 

@@ -10,6 +10,7 @@ from . import build as build_module, graph_cache
 from .build import ENTRY, build, load
 from .codegen.c import render, sanitize_comment
 from .cost import graph_flops
+from .ad.custom import strip
 from .ir import Tensor, toposort
 from .ops.core import ConstValue
 from .checkpoint import plan_program
@@ -54,6 +55,7 @@ def compile(inputs, outputs, *, name=None, checkpoint="none", memory_budget=None
         raise ValueError(f"compile: checkpoint must be one of {STRATEGIES}, got {checkpoint!r}")
     if memory_budget is not None and (not isinstance(memory_budget, int) or memory_budget <= 0):
         raise ValueError(f"compile: memory_budget must be a positive number of bytes, got {memory_budget!r}")
+    outs = strip(outs)                  # custom derivative rules have done their work
     order = verify(ins, outs)
     blas = numpy_openblas() is not None
     pool = blas and has_pool()

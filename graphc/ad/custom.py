@@ -1,0 +1,113 @@
+"""`gc.custom_vjp`: a function whose reverse-mode derivative the user gives, as
+jax.custom_vjp (numerically stable gradients, straight-through estimators, implicit
+differentiation). Its outputs pass through one `custom_vjp` node whose inputs are the
+outputs as `fn` computes them, the primal arguments and the residuals; reverse mode calls
+the user's `bwd` there instead of differentiating `fn`'s graph. Forward mode goes through
+`fn`'s own graph (the derivative the custom rule stands for). `gc.compile` removes the
+nodes first (`strip`), so compiled code, caching and pickling never see the callables."""
+import functools
+
+from ..ir import Tensor, substitute, toposort
+from ..ops.core import Primitive, lift
+from ..ops.linalg import results
+from .common import zeros_like
+
+
+def _infer(*inputs, n_out, n_x, bwd, res_single):
+    ys = inputs[:n_out]
+    return tuple(y.shape for y in ys), tuple(y.dtype for y in ys)
+
+
+def _ref(*arrays, n_out, n_x, bwd, res_single):
+    return tuple(arrays[:n_out])
+
+
+def _jvp_all(tangents, out, *inputs, n_out, n_x, bwd, res_single):
+    """The outputs' tangents as fn's graph carries them; the node adds nothing."""
+    return tuple(tangents[:n_out])
+
+
+def _vjp_all(g, out, *inputs, wanted, n_out, n_x, bwd, res_single):
+    xs, res = inputs[n_out:n_out + n_x], inputs[n_out + n_x:]
+    if not any(wanted[n_out:n_out + n_x]):
+        return [None] * len(inputs)
+    gs = tuple(gi if gi is not None else zeros_like(o) for gi, o in zip(g, out))
+    cts = bwd(res[0] if res_single else tuple(res), gs[0] if n_out == 1 else gs)
+    cts = (cts,) if isinstance(cts, Tensor) else tuple(cts)
+    if len(cts) != n_x:
+        raise ValueError(f"custom_vjp: bwd returned {len(cts)} cotangents for {n_x} primal arguments")
+    parts = []
+    for k, (c, x) in enumerate(zip(cts, xs)):
+        if c is None:
+            parts.append(None)
+            continue
+        c = lift(c)
+        if c.shape != x.shape:
+            raise ValueError(f"custom_vjp: bwd's cotangent {k} has shape {c.shape}, its argument {x.shape}")
+        parts.append(c)
+    return [None] * n_out + parts + [None] * len(res)
+
+
+custom_vjp_p = Primitive("custom_vjp", infer=_infer, ref=_ref, multiple_results=True,
+                         doc="Outputs whose reverse-mode rule is the user's `bwd` (gc.custom_vjp).")
+custom_vjp_p.jvp_all = _jvp_all
+custom_vjp_p.vjp_all = _vjp_all
+
+
+def _flat(value):
+    """(tensors, single) of a tensor or a tuple/list of them."""
+    if isinstance(value, (list, tuple)):
+        return [lift(v) for v in value], False
+    if value is None:
+        return [], False
+    return [lift(value)], True
+
+
+class custom_vjp:
+    """`fn` with a reverse-mode rule of the user's, as jax.custom_vjp:
+
+        @gc.custom_vjp
+        def f(x): ...
+        def f_fwd(x): return f(x), residuals        # residuals: a tensor or a tuple of them
+        def f_bwd(residuals, g): return (x_bar,)     # one cotangent per argument (None: zero)
+        f.defvjp(f_fwd, f_bwd)
+
+    Arguments and results are tensors (a tuple or list of results for several). Forward
+    mode (jvp, and the forward half of hvp and hessian) differentiates `fn` itself."""
+
+    def __init__(self, fn):
+        functools.update_wrapper(self, fn)
+        self.fn, self.fwd, self.bwd = fn, None, None
+
+    def defvjp(self, fwd, bwd):
+        self.fwd, self.bwd = fwd, bwd
+        return self
+
+    def __call__(self, *args):
+        if self.bwd is None:
+            raise TypeError(f"custom_vjp: {getattr(self.fn, '__name__', 'the function')} has no rule yet; "
+                            "call .defvjp(fwd, bwd) first")
+        xs = [lift(a) for a in args]
+        primal = self.fwd(*xs)
+        if not isinstance(primal, tuple) or len(primal) != 2:
+            raise TypeError("custom_vjp: fwd must return (outputs, residuals)")
+        out, res = primal
+        ys, single = _flat(out)
+        res_l, res_single = _flat(res)
+        node = custom_vjp_p.bind(*ys, *xs, *res_l, n_out=len(ys), n_x=len(xs), bwd=self.bwd,
+                                 res_single=res_single)
+        outs = results(node)
+        return outs[0] if single else type(out)(outs)
+
+
+def strip(outputs) -> list:
+    """`outputs` with every custom_vjp node replaced by the outputs it passes through
+    (after differentiation the rule has done its work)."""
+    mapping = {}
+    for n in toposort(outputs):
+        if n.op.name == "tuple_get" and n.inputs[0].op is custom_vjp_p:
+            mapping[n.id] = n.inputs[0].inputs[n.params["index"]]
+    if not mapping:
+        return list(outputs)
+    # a replacement may itself read a custom node (nested rules): substitute until none is left
+    return strip(substitute(outputs, mapping))

@@ -100,3 +100,30 @@ def test_errors():
         gc.grad(gc.sum(f(x)), x)
     with pytest.raises(NotImplementedError, match="scan"):
         gc.scan(lambda c, xt: (clip_gradient(c + xt), c), gc.const(0.0), gc.var("xs", (3,)))
+
+
+def test_vmap_maps_the_rule_too():
+    """Per-example gradients through a custom rule whose bwd only works on one example
+    (a matrix-vector product): vmap maps bwd over the examples and sums for shared w."""
+    @gc.custom_vjp
+    def score(w, x):
+        return gc.tanh(gc.dot(w, x))
+
+    def fwd(w, x):
+        s = gc.tanh(gc.dot(w, x))
+        return s, (s, w, x)
+
+    def bwd(res, g):
+        s, w, x = res
+        d = g * (1 - s * s)
+        return d * x, d * w
+
+    score.defvjp(fwd, bwd)
+    w, xs = gc.var("w", (3,)), gc.var("xs", (5, 3))
+    W, X = np.array([0.3, -0.2, 0.5]), np.random.default_rng(0).standard_normal((5, 3))
+    total = gc.sum(gc.vmap(lambda x: score(w, x))(xs) ** 2)
+    gw, gx = gc.grad(total, [w, xs])
+    s = np.tanh(X @ W)
+    d = 2 * s * (1 - s ** 2)
+    np.testing.assert_allclose(gc.evaluate(gw, {w: W, xs: X}), d @ X, rtol=1e-12)
+    np.testing.assert_allclose(gc.evaluate(gx, {w: W, xs: X}), d[:, None] * W, rtol=1e-12)

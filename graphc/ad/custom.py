@@ -10,7 +10,10 @@ import functools
 from ..ir import Tensor, substitute, toposort
 from ..ops.core import Primitive, lift
 from ..ops.linalg import results
+from ..ops.reduce import sum as sum_
+from ..ops.shape import broadcast_to, zeros
 from .common import zeros_like
+from .vmap import vmap
 
 
 def _infer(*inputs, n_out, n_x, bwd, res_single):
@@ -48,10 +51,38 @@ def _vjp_all(g, out, *inputs, wanted, n_out, n_x, bwd, res_single):
     return [None] * n_out + parts + [None] * len(res)
 
 
+def _batch(inputs, batched, n_out, n_x, bwd, res_single):
+    """The vmap rule: every output gets the batch axis, and the rule becomes `bwd` mapped
+    over the examples (residuals unbatched where they are), summed over them for the
+    primal arguments that carry no batch axis."""
+    size = next(x.shape[0] for x, flag in zip(inputs, batched) if flag)
+    ys = [y if flag else broadcast_to(y, (size,) + y.shape) for y, flag in zip(inputs[:n_out], batched)]
+    xs, x_flags = inputs[n_out:n_out + n_x], batched[n_out:n_out + n_x]
+    res, r_flags = inputs[n_out + n_x:], batched[n_out + n_x:]
+    x_shapes = [x.shape[1:] if flag else x.shape for x, flag in zip(xs, x_flags)]
+
+    def one_example(*args):
+        r, g = args[:len(res)], args[len(res):]
+        cts = bwd(r[0] if res_single else tuple(r), g[0] if n_out == 1 else tuple(g))
+        cts = (cts,) if isinstance(cts, Tensor) else tuple(cts)
+        if len(cts) != n_x:
+            raise ValueError(f"custom_vjp: bwd returned {len(cts)} cotangents for {n_x} primal arguments")
+        return [zeros(s, x.dtype) if c is None else lift(c) for c, s, x in zip(cts, x_shapes, xs)]
+
+    def mapped_bwd(r, g):
+        r_list = [r] if res_single else list(r)
+        g_list = [g] if n_out == 1 else list(g)
+        in_axes = tuple([0 if flag else None for flag in r_flags] + [0] * n_out)
+        cts = vmap(one_example, in_axes=in_axes)(*r_list, *g_list)
+        return tuple(c if flag else sum_(c, axis=0) for c, flag in zip(cts, x_flags))
+    return custom_vjp_p.bind(*ys, *xs, *res, n_out=n_out, n_x=n_x, bwd=mapped_bwd, res_single=res_single)
+
+
 custom_vjp_p = Primitive("custom_vjp", infer=_infer, ref=_ref, multiple_results=True,
                          doc="Outputs whose reverse-mode rule is the user's `bwd` (gc.custom_vjp).")
 custom_vjp_p.jvp_all = _jvp_all
 custom_vjp_p.vjp_all = _vjp_all
+custom_vjp_p.batch = _batch
 
 
 def _flat(value):

@@ -44,6 +44,13 @@ def _np_expm_taylor(a, terms=60):
     return total
 
 
+def _custom_softplus():
+    """softplus with a hand-written reverse rule (g·sigmoid(x)): the custom_vjp node's row."""
+    from ..ad.custom import custom_vjp
+    f = custom_vjp(ew.softplus)
+    return f.defvjp(lambda x: (ew.softplus(x), x), lambda x, g: (g * ew.sigmoid(x),))
+
+
 def _np_sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
@@ -225,6 +232,7 @@ CASES = [
            ((4, 4),), tol32=1e-4),
     OpCase("svdvals", linalg.svdvals, lambda a: np.linalg.svd(a, compute_uv=False), R, ((5, 3),),
            tol32=1e-4),
+    OpCase("custom_vjp", lambda x: _custom_softplus()(x), lambda x: np.logaddexp(0, x), R, ((3, 4),)),
     OpCase("expm", expm.expm, lambda a: _np_expm_taylor(a), R, ((2, 3, 3),)),
     OpCase("expm_frechet", expm.expm_frechet, lambda a, e: _np_expm_taylor(
         np.block([[a, e], [np.zeros_like(a), a]]))[:3, 3:], R * 2, ((3, 3), (3, 3))),

@@ -9,7 +9,7 @@ from .dtypes import float32, float64
 from .errors import CompileError, GraphcError, MemoryBudgetError, ShapeError
 from .ad.transforms import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .ad.custom import custom_vjp
-from .ad.sparsity import jacobian_sparsity, sparse_jacobian
+from .ad.sparsity import jacobian_sparsity, sparse_hessian, sparse_jacobian
 from .ad.vmap import vmap
 from .checking import check_grads
 from .compiler import compile
@@ -32,7 +32,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CompileError", "GraphcError", "MemoryBudgetError", "ShapeError", "Tensor",
     "check_grads", "compile", "custom_vjp", "grad", "hessian", "hvp", "jacobian", "jacobian_sparsity", "jvp",
-    "sparse_jacobian", "value_and_grad", "vjp", "vmap",
+    "sparse_hessian", "sparse_jacobian", "value_and_grad", "vjp", "vmap",
     "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
     "exp", "expand_dims", "expm1", "float32", "float64", "format", "linalg", "log", "log1p",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",

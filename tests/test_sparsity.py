@@ -78,3 +78,17 @@ def test_independent_output_and_errors():
     assert pattern.nnz == 0 and values.shape == (0,)
     with pytest.raises(TypeError, match="floating"):
         gc.sparse_jacobian(z > 0, z)
+
+
+def test_sparse_hessian_of_a_chain_is_tridiagonal(tmp_path):
+    n = 200
+    z = gc.var("z", (n,))
+    f = gc.sum((z[1:] - z[:-1] ** 2) ** 2) + gc.sum(gc.sin(z) * z)
+    values, pattern = gc.sparse_hessian(f, z)
+    assert pattern.nnz == 3 * n - 2
+    Z = np.random.default_rng(2).standard_normal(n)
+    H = pattern.astype(np.float64)
+    H.data[:] = gc.compile([z], values, cache_dir=tmp_path)(Z)
+    np.testing.assert_allclose(H.toarray(), gc.evaluate(gc.hessian(f, z), {z: Z}), rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="scalar"):
+        gc.sparse_hessian(z * 2, z)

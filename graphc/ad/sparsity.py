@@ -3,9 +3,9 @@ pattern of ∂y/∂x found from the graph (which entries of x each entry of y ca
 a greedy colouring of its columns (or rows) so that structurally orthogonal ones share one
 pass, and one batched forward (or reverse) pass per colour instead of one per entry.
 
-`jacobian_sparsity(y, x)` is the pattern (a SciPy CSR matrix of booleans, y.size × x.size);
+`jacobian_sparsity(y, x)` is the pattern (a SciPy CSR matrix of ones, y.size × x.size);
 `sparse_jacobian(y, x)` returns the nonzero values (a tensor, the pattern's CSR order) and
-the pattern. Patterns propagate element by element: elementwise ops follow broadcasting,
+the pattern; `sparse_hessian(y, x)` is that of the gradient. Patterns propagate element by element: elementwise ops follow broadcasting,
 data movement (reshape, transpose, slices, padding, gathers, concatenation) follows the op
 applied to element indices, reductions gather what they reduce, matrix products follow the
 nonzeros of a constant factor; any other op is taken as dense (every output entry depends
@@ -224,3 +224,12 @@ def _seeds(colours, c, like):
     per_entry = const(colours.astype(np.float64), like.dtype)
     k = iota((c, like.size), 0, like.dtype)
     return reshape((k == per_entry) * const(1.0, like.dtype), (c,) + like.shape)
+
+
+def sparse_hessian(y, x):
+    """(values, pattern) of the Hessian of scalar `y` w.r.t. `x`: `sparse_jacobian` of its
+    gradient (the gradient graph's structure gives the pattern: tridiagonal for a chain)."""
+    from .transforms import grad
+    if y.shape != ():
+        raise ValueError(f"sparse_hessian: the output must be a scalar, got shape {y.shape}")
+    return sparse_jacobian(grad(y, x), x)

@@ -65,3 +65,9 @@ def test_checkpointing_example_sweeps_budgets(monkeypatch, capsys):
     assert "bit-identical in every row" in out
     for label in ("none", "sqrt", "revolve", "auto 25%"):
         assert f"\n{label} " in out
+
+
+def test_collocation_converges_with_the_sparse_jacobian(capsys):
+    runpy.run_path(str(EXAMPLES / "collocation.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "collocation equations hold" in out and "1196 nonzeros" in out

@@ -22,7 +22,7 @@ from .ops.elementwise import (abs_ as abs, clip, cos, exp, expm1, log, log1p, ma
                               stop_gradient, tan, tanh, where)
 from .ops.linalg import dot, matmul, outer
 from .ops.reduce import logsumexp, max, mean, min, prod, softmax, sum
-from .ops.scan import scan
+from .ops.scan import fori_loop, scan
 from .ops.shape import (broadcast_to, concatenate, expand_dims, reshape, squeeze, stack,
                         transpose)
 from .printing import format, to_dot
@@ -34,7 +34,7 @@ __all__ = [
     "check_grads", "compile", "custom_vjp", "grad", "hessian", "hvp", "jacobian", "jacobian_sparsity", "jvp",
     "sparse_hessian", "sparse_jacobian", "value_and_grad", "vjp", "vmap",
     "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
-    "exp", "expand_dims", "expm1", "float32", "float64", "format", "linalg", "log", "log1p",
+    "exp", "expand_dims", "expm1", "float32", "float64", "fori_loop", "format", "linalg", "log", "log1p",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
     "prod", "relu", "reshape", "scan", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
     "square", "squeeze", "stack", "stop_gradient", "sum", "tan", "tanh", "to_dot", "trace",

@@ -17,7 +17,7 @@ from .. import dtypes
 from ..cost import element_cost
 from ..errors import ShapeError
 from ..ir import Tensor, substitute, toposort
-from .core import ConstValue, Primitive, lift, var
+from .core import ConstValue, Primitive, const, lift, var
 from .linalg import tuple_get_p
 
 VIEW_OPS = {"transpose", "broadcast_to", "reshape", "slice", "rev"}
@@ -146,6 +146,19 @@ def history_slices(reverse):
 
 scan_p = Primitive("scan", infer=_infer, ref=_ref, multiple_results=True,
                    doc="A loop over the leading axis; its step is the graph `body`.")
+
+
+def fori_loop(lower, upper, body, init):
+    """`body(i, value) -> value` for i = lower, …, upper − 1 (static ints), as
+    jax.lax.fori_loop: a scan over the step numbers, which reach `body` as float scalars
+    (graphc's tensors are floating point). Differentiable and checkpointable as any scan."""
+    if not all(isinstance(b, (int, np.integer)) and not isinstance(b, bool) for b in (lower, upper)):
+        raise TypeError(f"fori_loop: lower and upper must be Python ints, got {lower!r} and {upper!r}")
+    if upper <= lower:
+        return init
+    steps = const(np.arange(lower, upper, dtype=np.float64))
+    final, _ = scan(lambda value, i: (body(i, value), None), init, steps)
+    return final
 
 
 def results(node):

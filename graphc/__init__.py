@@ -9,6 +9,7 @@ from .dtypes import float32, float64
 from .errors import CompileError, GraphcError, MemoryBudgetError, ShapeError
 from .ad.transforms import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .ad.custom import custom_vjp
+from .ad.custom_jvp import custom_jvp
 from .ad.sparsity import jacobian_sparsity, sparse_hessian, sparse_jacobian
 from .ad.vmap import vmap
 from .checking import check_grads
@@ -31,7 +32,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CompileError", "GraphcError", "MemoryBudgetError", "ShapeError", "Tensor",
-    "check_grads", "compile", "custom_vjp", "grad", "hessian", "hvp", "jacobian", "jacobian_sparsity", "jvp",
+    "check_grads", "compile", "custom_jvp", "custom_vjp", "grad", "hessian", "hvp", "jacobian", "jacobian_sparsity", "jvp",
     "sparse_hessian", "sparse_jacobian", "value_and_grad", "vjp", "vmap",
     "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
     "exp", "expand_dims", "expm1", "float32", "float64", "fori_loop", "format", "linalg", "log", "log1p",

@@ -132,11 +132,11 @@ class custom_vjp:
 
 
 def strip(outputs) -> list:
-    """`outputs` with every custom_vjp node replaced by the outputs it passes through
+    """`outputs` with every custom_vjp or custom_jvp node replaced by the outputs it passes through
     (after differentiation the rule has done its work)."""
     mapping = {}
     for n in toposort(outputs):
-        if n.op.name == "tuple_get" and n.inputs[0].op is custom_vjp_p:
+        if n.op.name == "tuple_get" and n.inputs[0].op.name in ("custom_vjp", "custom_jvp"):
             mapping[n.id] = n.inputs[0].inputs[n.params["index"]]
     if not mapping:
         return list(outputs)

@@ -137,7 +137,7 @@ def jacobian_sparsity(y, x):
             pattern[node.id] = None
             continue
         if op.multiple_results:
-            if op.name == "custom_vjp":            # its results are its first inputs, as they are
+            if op.name in ("custom_vjp", "custom_jvp"):    # its results are its first inputs
                 pattern[node.id] = parts[:len(node.shape)]
             else:
                 pattern[node.id] = [_dense(int(np.prod(s, dtype=np.int64)), parts, n, _label(node))

@@ -51,6 +51,14 @@ def _custom_softplus():
     return f.defvjp(lambda x: (ew.softplus(x), x), lambda x, g: (g * ew.sigmoid(x),))
 
 
+def _custom_jvp_softplus():
+    """softplus with a hand-written forward rule (sigmoid(x)·t): the custom_jvp node's row."""
+    from ..ad.custom_jvp import custom_jvp
+    f = custom_jvp(ew.softplus)
+    f.defjvp(lambda p, t: (ew.softplus(p[0]), ew.sigmoid(p[0]) * t[0]))
+    return f
+
+
 def _np_sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
@@ -233,6 +241,7 @@ CASES = [
     OpCase("svdvals", linalg.svdvals, lambda a: np.linalg.svd(a, compute_uv=False), R, ((5, 3),),
            tol32=1e-4),
     OpCase("custom_vjp", lambda x: _custom_softplus()(x), lambda x: np.logaddexp(0, x), R, ((3, 4),)),
+    OpCase("custom_jvp", lambda x: _custom_jvp_softplus()(x), lambda x: np.logaddexp(0, x), R, ((3, 4),)),
     OpCase("expm", expm.expm, lambda a: _np_expm_taylor(a), R, ((2, 3, 3),)),
     OpCase("expm_frechet", expm.expm_frechet, lambda a, e: _np_expm_taylor(
         np.block([[a, e], [np.zeros_like(a), a]]))[:3, 3:], R * 2, ((3, 3), (3, 3))),

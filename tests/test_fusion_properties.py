@@ -68,3 +68,16 @@ def test_compiled_programs_match_the_interpreter(program, seed):
     for g, w in zip(got, want):
         assert g.shape == w.shape
         np.testing.assert_allclose(g, w, rtol=1e-9, atol=1e-9)
+
+
+def test_pad_then_exp_regression():
+    """Found by the test above: a zero pad read inside a conditional, then the inlined exp,
+    made gcc 12 (-O3 -march=native -fno-trapping-math) emit a masked load that zeroed the
+    whole first vector. The read is now a statement of its own."""
+    from graphc.ops.shape import pad_zeros
+    x = gc.var("x0", (2, 2, 1))
+    y = gc.exp(-pad_zeros(x, (1, 0, 0), (0, 0, 0)) ** 2)
+    outs = [y, gc.grad(gc.sum(y), x)]
+    X = np.random.default_rng(0).standard_normal((2, 2, 1))
+    for got, want in zip(gc.compile([x], outs)(X), gc.evaluate(outs, {x: X})):
+        np.testing.assert_allclose(got, want, rtol=1e-12)

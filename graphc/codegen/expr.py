@@ -91,10 +91,15 @@ class Body:
         if not conds:
             return value
         self.uses_index = True                   # the conditions name the loop variables
-        local = f"v{self.count}"
-        self.count += 1
         T = dtypes.ctype(node.dtype)
-        self.lines.append(f"const {T} {local} = ({' && '.join(conds)}) ? {value} : ({T})0;")
+        # The read is a statement of its own, before the select: written inside the
+        # conditional, gcc 12 turns it into a masked vector load and miscompiles the loop
+        # when an inlined exp follows (-O3 -march=native -fno-trapping-math: pad then
+        # exp(-x²) gave exp(0) on the whole first vector; the fusion property test found it).
+        loaded, local = f"v{self.count}", f"v{self.count + 1}"
+        self.count += 2
+        self.lines.append(f"const {T} {loaded} = {value};")
+        self.lines.append(f"const {T} {local} = ({' && '.join(conds)}) ? {loaded} : ({T})0;")
         return local
 
     def gen_reduce(self, node, index):

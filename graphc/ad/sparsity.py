@@ -5,11 +5,12 @@ pass, and one batched forward (or reverse) pass per colour instead of one per en
 
 `jacobian_sparsity(y, x)` is the pattern (a SciPy CSR matrix of ones, y.size × x.size);
 `sparse_jacobian(y, x)` returns the nonzero values (a tensor, the pattern's CSR order) and
-the pattern; `sparse_hessian(y, x)` is that of the gradient. Patterns propagate element by element: elementwise ops follow broadcasting,
-data movement (reshape, transpose, slices, padding, gathers, concatenation) follows the op
-applied to element indices, reductions gather what they reduce, matrix products follow the
-nonzeros of a constant factor; any other op is taken as dense (every output entry depends
-on every entry its inputs depend on), which is safe and only costs colours."""
+the pattern; `sparse_hessian(y, x)` is that of the gradient. Patterns propagate element
+by element: elementwise ops follow broadcasting, data movement (reshape, transpose,
+slices, padding, gathers, concatenation) follows the op applied to element indices,
+reductions gather what they reduce, matrix products follow the nonzeros of a constant
+factor; any other op is taken as dense (every output entry depends on every entry its
+inputs depend on), which is safe and only costs colours."""
 import numpy as np
 import scipy.sparse as sp
 

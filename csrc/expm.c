@@ -110,9 +110,15 @@ static GC_UNUSED void gc_expm_pade_SFX(int n, const REAL *a, const REAL *e, REAL
         for (long i = 0; i < nn; ++i) {
             double wi = b[3] * a2[i], vi = b[2] * a2[i], lwi = 0, lvi = 0;
             if (e) { lwi = b[3] * m2[i]; lvi = b[2] * m2[i]; }
-            if (degree >= 1) { wi += b[5] * a4[i]; vi += b[4] * a4[i]; if (e) { lwi += b[5] * m4[i]; lvi += b[4] * m4[i]; } }
-            if (degree >= 2) { wi += b[7] * a6[i]; vi += b[6] * a6[i]; if (e) { lwi += b[7] * m6[i]; lvi += b[6] * m6[i]; } }
-            if (degree >= 3) { wi += b[9] * a8[i]; vi += b[8] * a8[i]; if (e) { lwi += b[9] * t2[i]; lvi += b[8] * t2[i]; } }
+            const REAL *pw[3] = {a4, a6, a8}, *pm[3] = {m4, m6, t2};     /* A4, A6, A8 and M4, M6, M8 */
+            for (int j = 1; j <= degree; ++j) {
+                wi += b[2 * j + 3] * pw[j - 1][i];
+                vi += b[2 * j + 2] * pw[j - 1][i];
+                if (e) {
+                    lwi += b[2 * j + 3] * pm[j - 1][i];
+                    lvi += b[2 * j + 2] * pm[j - 1][i];
+                }
+            }
             w[i] = (REAL)wi;
             v[i] = (REAL)vi;
             if (e) { t1[i] = (REAL)lwi; lv[i] = (REAL)lvi; }

@@ -32,7 +32,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CompileError", "GraphcError", "MemoryBudgetError", "ShapeError", "Tensor",
-    "check_grads", "compile", "custom_jvp", "custom_vjp", "grad", "hessian", "hvp", "jacobian", "jacobian_sparsity", "jvp",
+    "check_grads", "compile", "custom_jvp", "custom_vjp", "grad", "hessian", "hvp", "jacobian", "jacobian_sparsity",
+    "jvp",
     "sparse_hessian", "sparse_jacobian", "value_and_grad", "vjp", "vmap",
     "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
     "exp", "expand_dims", "expm1", "float32", "float64", "fori_loop", "format", "linalg", "log", "log1p",

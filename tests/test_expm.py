@@ -57,3 +57,16 @@ def test_expm_frechet_broadcasts_and_has_its_own_derivatives(tmp_path):
     want = np.stack([sl.expm_frechet(A0, e, compute_expm=False) for e in E0])
     np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
     gc.check_grads(gc.sum(gc.sin(L)), [A, E], {A: A0 / 2, E: E0}, order=1)
+
+
+@pytest.mark.parametrize("norm", [0.01, 0.2, 0.9, 2.0, 5.0, 40.0])    # each Padé degree, then squarings
+def test_every_pade_degree_against_scipy(norm, tmp_path):
+    rng = np.random.default_rng(6)
+    A0, E0 = rng.standard_normal((2, 5, 5))
+    A0 *= norm / np.abs(A0).sum(axis=0).max()
+    A, E = gc.var("A", (5, 5)), gc.var("E", (5, 5))
+    f = gc.compile([A, E], [gc.linalg.expm(A), gc.linalg.expm_frechet(A, E)], cache_dir=tmp_path)
+    want_r, want_l = sl.expm_frechet(A0, E0)
+    got_r, got_l = f(A0, E0)
+    np.testing.assert_allclose(got_r, want_r, rtol=1e-12 * max(1, norm), atol=1e-14)
+    np.testing.assert_allclose(got_l, want_l, rtol=1e-11 * max(1, norm), atol=1e-13 * np.abs(want_l).max())

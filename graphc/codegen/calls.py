@@ -257,7 +257,8 @@ class CallEmitter:
         if node.params["full_matrices"] and m != n:
             raise NotImplementedError("compiling svd with full_matrices=True (use full_matrices=False)")
         return self.per_matrix(a_node.shape[:-2], lambda o: [
-            f"if ({self.routine('svd')}{sfx}({m}, {n}, {self.ref(a)} + ({o}) * {m * n}, {self.ref(u)} + ({o}) * {m * k}, "
+            f"if ({self.routine('svd')}{sfx}({m}, {n}, {self.ref(a)} + ({o}) * {m * n}, "
+            f"{self.ref(u)} + ({o}) * {m * k}, "
             f"{self.ref(s)} + ({o}) * {k}, {self.ref(vt)} + ({o}) * {k * n}, {self.ref(work)})) return 3;"])
 
     def call_values_only(self, ins):

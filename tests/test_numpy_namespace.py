@@ -228,3 +228,19 @@ def test_matrix_power_edges():
                                    np.linalg.matrix_power(A, n), rtol=1e-10)
     with pytest.raises(TypeError, match="integer"):
         gnp.linalg.matrix_power(a, 1.5)
+
+
+@pytest.mark.parametrize("m,n,k", [(6, 3, None), (6, 3, 2), (4, 4, None)])
+def test_lstsq_returns_numpys_four_parts(m, n, k, tmp_path):
+    """x, residuals (per column; (1,) for a vector b; empty when square), rank and the
+    singular values, as numpy.linalg.lstsq, interpreted and compiled."""
+    rng = np.random.default_rng(m + n)
+    A0 = rng.standard_normal((m, n))
+    b0 = rng.standard_normal((m,) if k is None else (m, k))
+    a, b = gc.var("a", A0.shape), gc.var("b", b0.shape)
+    parts = list(gnp.linalg.lstsq(a, b, rcond=None))
+    want = np.linalg.lstsq(A0, b0, rcond=None)
+    for got in (gc.evaluate(parts, {a: A0, b: b0}), gc.compile([a, b], parts, cache_dir=tmp_path)(A0, b0)):
+        for g, w in zip(got, want):
+            assert np.shape(g) == np.shape(w)
+            np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)

@@ -145,8 +145,9 @@ class Body:
         if not root and node.id in storage:
             return self.read(storage[node.id], node.shape, index)
         name = node.op.name
-        if name == "const":
-            return literal(node.params["value"].array.reshape(-1)[0], node.dtype)
+        if name == "const":                      # a stored constant is read above; this one is a scalar
+            flat = node.params["value"].array.reshape(-1)
+            return literal(flat[0] if flat.size else 0, node.dtype)     # (an empty one's loop never runs)
         if name == "iota":
             self.uses_index = True               # the loop must keep its index variables
             return f"(({dtypes.ctype(node.dtype)})({Affine.of(index[node.params['axis']]).c()}))"

@@ -4,14 +4,18 @@ import numpy as _np
 
 from .ops.linalg import (cholesky, det, eigh, eigvalsh, inv, matmul, outer, slogdet, solve, solve_triangular, svd,
                          svdvals)
-from .ops.matrix_functions import (cond, diagonal, matrix_norm, matrix_power, multi_dot, norm, pinv, trace, vecdot,
-                                   vector_norm)
+from .ops.matrix_functions import (cond, diagonal, matrix_norm, matrix_power, matrix_rank, multi_dot, norm, pinv,
+                                   tensorinv, tensorsolve, trace, vecdot, vector_norm)
+from .ops.shape import matrix_transpose
+
+LinAlgError = _np.linalg.LinAlgError       # what a compiled call raises for a singular matrix
 from .ops.expm import expm, expm_frechet
 from .ops.qr import lstsq, qr
 
-__all__ = ["cholesky", "cond", "det", "diagonal", "eigh", "eigvalsh", "expm", "expm_frechet", "inv", "lstsq", "matmul", "matrix_norm",
-           "matrix_power", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd",
-           "svdvals", "trace", "vecdot", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cond", "det", "diagonal", "eigh", "eigvalsh", "expm", "expm_frechet", "inv",
+           "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose", "multi_dot", "norm",
+           "outer", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve",
+           "trace", "vecdot", "vector_norm"]
 
 
 def __getattr__(name):

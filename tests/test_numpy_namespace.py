@@ -244,3 +244,25 @@ def test_lstsq_returns_numpys_four_parts(m, n, k, tmp_path):
         for g, w in zip(got, want):
             assert np.shape(g) == np.shape(w)
             np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
+
+
+def test_tensorsolve_tensorinv_matrix_rank_and_friends():
+    rng = np.random.default_rng(11)
+    A0 = rng.standard_normal((6, 2, 3)) + 3 * np.eye(6).reshape(6, 2, 3)
+    b0 = rng.standard_normal(6)
+    a, b = gc.var("a", A0.shape), gc.var("b", b0.shape)
+    x = gnp.linalg.tensorsolve(a, b)
+    np.testing.assert_allclose(gc.evaluate(x, {a: A0, b: b0}), np.linalg.tensorsolve(A0, b0), rtol=1e-12)
+    gc.check_grads(gc.sum(x ** 2), [a, b], {a: A0, b: b0})
+    T0 = rng.standard_normal((4, 6)) + 3 * np.eye(4, 6)
+    T0 = np.concatenate([T0, rng.standard_normal((2, 6))]).reshape(2, 3, 6)
+    t = gc.var("t", T0.shape)
+    np.testing.assert_allclose(gc.evaluate(gnp.linalg.tensorinv(t, ind=2), {t: T0}), np.linalg.tensorinv(T0, ind=2),
+                               rtol=1e-10, atol=1e-12)
+    low = rng.standard_normal((5, 2)) @ rng.standard_normal((2, 4))             # rank 2
+    m = gc.var("m", low.shape)
+    assert gc.evaluate(gnp.linalg.matrix_rank(m), {m: low}) == np.linalg.matrix_rank(low) == 2
+    np.testing.assert_array_equal(gc.evaluate(gnp.linalg.matrix_transpose(m), {m: low}), low.T)
+    assert gnp.linalg.LinAlgError is np.linalg.LinAlgError
+    with pytest.raises(gc.ShapeError, match="tensorsolve"):
+        gnp.linalg.tensorsolve(gc.var("q", (2, 3, 3)), gc.var("r", (2,)))

@@ -203,3 +203,43 @@ def vecdot(x1, x2, axis=-1):
     """numpy.linalg.vecdot (real): the dot product along `axis`, broadcasting the rest."""
     x1, x2 = lift_promoted([x1, x2])
     return sum_(x1 * x2, axis=axis)
+
+
+def matrix_rank(a, tol=None, hermitian=False, *, rtol=None):
+    """numpy.linalg.matrix_rank: the number of singular values above `tol` (default
+    s_max · max(m, n) · eps, or s_max · rtol), as a float tensor (graphc's tensors are
+    floating point; not differentiable). `hermitian` is accepted for NumPy's signature."""
+    from .core import cast
+    a = lift_promoted([a])[0]
+    if a.ndim < 2:
+        return cast(sum_(abs_(a)) > 0, a.dtype)               # NumPy: a vector has rank 1 unless zero
+    s = svdvals(a)
+    if tol is None:
+        factor = rtol if rtol is not None else max(a.shape[-2:]) * np.finfo(a.dtype).eps
+        tol = max_(s, axis=-1, keepdims=True) * factor
+    return sum_(cast(s > tol, a.dtype), axis=-1)
+
+
+def tensorsolve(a, b, axes=None):
+    """numpy.linalg.tensorsolve: x with tensordot(a, x, x.ndim) = b, by one solve on a
+    reshaped to a square matrix."""
+    a, b = lift_promoted([a, b])
+    if axes is not None:
+        axes = [ax % a.ndim for ax in axes]
+        a = transpose(a, [k for k in range(a.ndim) if k not in axes] + axes)
+    x_shape = a.shape[b.ndim:]
+    rows, cols = int(np.prod(b.shape)), int(np.prod(x_shape))
+    if a.shape[:b.ndim] != b.shape or rows != cols:
+        raise ShapeError(f"tensorsolve: a of shape {a.shape} and b of shape {b.shape} do not make a square system")
+    from .linalg import solve
+    return reshape(solve(reshape(a, (rows, cols)), reshape(b, (rows,))), x_shape)
+
+
+def tensorinv(a, ind=2):
+    """numpy.linalg.tensorinv: the inverse of `a` as a map from its first `ind` axes' space
+    to the rest, shaped a.shape[ind:] + a.shape[:ind]."""
+    a = lift_promoted([a])[0]
+    rows, cols = int(np.prod(a.shape[:ind])), int(np.prod(a.shape[ind:]))
+    if ind <= 0 or rows != cols:
+        raise ShapeError(f"tensorinv: shape {a.shape} split after axis {ind} is not square ({rows} × {cols})")
+    return reshape(inv(reshape(a, (rows, cols))), a.shape[ind:] + a.shape[:ind])

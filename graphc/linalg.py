@@ -1,21 +1,22 @@
 """`gc.linalg` (also `graphc.numpy.linalg`): the linear-algebra namespace of the public API,
-numpy.linalg's names plus SciPy's `solve_triangular` and `expm`."""
+numpy.linalg's names plus SciPy's `solve_triangular`, `cho_factor`, `cho_solve`, `expm`
+and `expm_frechet`."""
 import numpy as _np
 
+from .ops.expm import expm, expm_frechet
 from .ops.linalg import (cholesky, det, eigh, eigvalsh, inv, matmul, outer, slogdet, solve, solve_triangular, svd,
                          svdvals)
-from .ops.matrix_functions import (cond, diagonal, matrix_norm, matrix_power, matrix_rank, multi_dot, norm, pinv,
-                                   tensorinv, tensorsolve, trace, vecdot, vector_norm)
+from .ops.matrix_functions import (cho_factor, cho_solve, cond, diagonal, matrix_norm, matrix_power, matrix_rank,
+                                   multi_dot, norm, pinv, tensorinv, tensorsolve, trace, vecdot, vector_norm)
+from .ops.qr import lstsq, qr
 from .ops.shape import matrix_transpose
 
 LinAlgError = _np.linalg.LinAlgError       # what a compiled call raises for a singular matrix
-from .ops.expm import expm, expm_frechet
-from .ops.qr import lstsq, qr
 
-__all__ = ["LinAlgError", "cholesky", "cond", "det", "diagonal", "eigh", "eigvalsh", "expm", "expm_frechet", "inv",
-           "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose", "multi_dot", "norm",
-           "outer", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve",
-           "trace", "vecdot", "vector_norm"]
+__all__ = ["LinAlgError", "cho_factor", "cho_solve", "cholesky", "cond", "det", "diagonal", "eigh", "eigvalsh",
+           "expm", "expm_frechet", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
+           "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "solve_triangular",
+           "svd", "svdvals", "tensorinv", "tensorsolve", "trace", "vecdot", "vector_norm"]
 
 
 def __getattr__(name):

@@ -84,3 +84,15 @@ def test_cholesky_derivatives_use_triangular_solves(tmp_path):
     gc.check_grads(y, [A], {A: S0}, order=2)
     for got, want in zip(f(S0), gc.evaluate([gc.grad(y, A), gc.jvp(L, A, gc.const(np.eye(6)))], {A: S0})):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("lower", [False, True])
+def test_cho_factor_and_cho_solve_match_scipy(lower, tmp_path):
+    rng = np.random.default_rng(9)
+    M = rng.standard_normal((5, 5))
+    A0, B0 = M @ M.T + 5 * np.eye(5), rng.standard_normal((5, 2))
+    A, B = gc.var("A", (5, 5)), gc.var("B", (5, 2))
+    x = gc.linalg.cho_solve(gc.linalg.cho_factor(A, lower=lower), B)
+    want = sl.cho_solve(sl.cho_factor(A0, lower=lower), B0)
+    np.testing.assert_allclose(gc.compile([A, B], x, cache_dir=tmp_path)(A0, B0), want, rtol=1e-12)
+    gc.check_grads(gc.sum(x ** 2), [A, B], {A: A0, B: B0}, order=1)

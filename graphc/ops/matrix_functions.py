@@ -1,6 +1,7 @@
 """numpy.linalg's composite functions: norms (`norm`, `vector_norm`, `matrix_norm`),
 `pinv`, `cond`, `matrix_power`, `multi_dot` (the product order chosen from the static
-shapes), and NumPy 2's last-two-axes `trace`, `diagonal` and `vecdot`. Built from the
+shapes), `matrix_rank`, `tensorsolve`, `tensorinv`, NumPy 2's last-two-axes `trace`,
+`diagonal` and `vecdot`, and SciPy's `cho_factor`/`cho_solve`. Built from the
 primitives, so each is differentiable in both modes and compiles."""
 import numpy as np
 
@@ -243,3 +244,21 @@ def tensorinv(a, ind=2):
     if ind <= 0 or rows != cols:
         raise ShapeError(f"tensorinv: shape {a.shape} split after axis {ind} is not square ({rows} × {cols})")
     return reshape(inv(reshape(a, (rows, cols))), a.shape[ind:] + a.shape[:ind])
+
+
+def cho_factor(a, lower=False):
+    """scipy.linalg.cho_factor: (c, lower) with c the Cholesky factor of a (L, or U = Lᵀ
+    when not `lower`), for `cho_solve`. Unlike SciPy's, c's other triangle is zero."""
+    from .linalg import cholesky
+    factor = cholesky(a)
+    return (factor, True) if lower else (mT(factor), False)
+
+
+def cho_solve(c_and_lower, b):
+    """scipy.linalg.cho_solve: x with A x = b from `cho_factor`'s (c, lower): two
+    triangular solves, n² each per right-hand side."""
+    from .linalg import solve_triangular
+    c, lower = c_and_lower
+    if lower:                                   # A = L Lᵀ
+        return solve_triangular(c, solve_triangular(c, b, lower=True), lower=True, trans=1)
+    return solve_triangular(c, solve_triangular(c, b, trans=1), lower=False)      # A = Uᵀ U

@@ -107,6 +107,8 @@ def test_errors():
         gc.vmap(gc.sin)(gc.var("s", ()))
     with pytest.raises(TypeError, match="function"):
         gc.vmap(3)
+    with pytest.raises(TypeError, match="separate arguments"):
+        gc.vmap(lambda pair: pair[0] + pair[1])((x, x))
 
 
 # matmul_add is internal: the lowering forms it from a product and its accumulator, after any vmap

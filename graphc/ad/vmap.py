@@ -46,6 +46,10 @@ def vmap(fn, in_axes=0, out_axes=0):
     def mapped(*args):
         if not args:
             raise ValueError("vmap: the function needs at least one argument to map over")
+        for k, a in enumerate(args):
+            if isinstance(a, (list, tuple)) and any(isinstance(v, Tensor) for v in a):
+                raise TypeError(f"vmap: argument {k} is a {type(a).__name__} of tensors; graphc's vmap maps "
+                                "tensors and arrays, so pass its members as separate arguments")
         args = [a if isinstance(a, Tensor) else lift(a) for a in args]
         axes = _per_item(in_axes, len(args), "in_axes")
         size, inner, replacements = None, [], {}

@@ -6,8 +6,8 @@ import numpy as _np
 from .ops.expm import expm, expm_frechet
 from .ops.linalg import (cholesky, det, eigh, eigvalsh, inv, matmul, outer, slogdet, solve, solve_triangular, svd,
                          svdvals)
-from .ops.matrix_functions import (cho_factor, cho_solve, cond, diagonal, matrix_norm, matrix_power, matrix_rank,
-                                   multi_dot, norm, pinv, tensorinv, tensorsolve, trace, vecdot, vector_norm)
+from .ops.matrix_functions import (cho_factor, cho_solve, cond, matrix_norm, matrix_power, matrix_rank, multi_dot,
+                                   norm, pinv, tensorinv, tensorsolve, vecdot, vector_norm)
 from .ops.qr import lstsq, qr
 from .ops.shape import matrix_transpose
 
@@ -17,6 +17,18 @@ __all__ = ["LinAlgError", "cho_factor", "cho_solve", "cholesky", "cond", "det", 
            "expm", "expm_frechet", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
            "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "solve_triangular",
            "svd", "svdvals", "tensorinv", "tensorsolve", "trace", "vecdot", "vector_norm"]
+
+
+def diagonal(x, offset=0):
+    """numpy.linalg.diagonal: graphc.numpy's diagonal over the last two axes."""
+    from . import numpy as gnp                  # graphc.numpy imports this module
+    return gnp.diagonal(x, offset, -2, -1)
+
+
+def trace(x, offset=0):
+    """numpy.linalg.trace: the sum of each matrix's diagonal (the last two axes)."""
+    from .ops.reduce import sum as sum_
+    return sum_(diagonal(x, offset), axis=-1)
 
 
 def __getattr__(name):

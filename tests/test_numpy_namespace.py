@@ -266,3 +266,11 @@ def test_tensorsolve_tensorinv_matrix_rank_and_friends():
     assert gnp.linalg.LinAlgError is np.linalg.LinAlgError
     with pytest.raises(gc.ShapeError, match="tensorsolve"):
         gnp.linalg.tensorsolve(gc.var("q", (2, 3, 3)), gc.var("r", (2,)))
+
+
+def test_linalg_diagonal_and_trace_ignore_infinite_off_diagonal_entries():
+    """An inf off the diagonal must not reach the diagonal (a mask multiplication would make NaN)."""
+    x = gc.var("x", (2, 2, 2))
+    X = np.array([[[1.0, np.inf], [2.0, 3.0]], [[4.0, 5.0], [-np.inf, 6.0]]])
+    np.testing.assert_array_equal(gc.evaluate(gnp.linalg.diagonal(x), {x: X}), np.linalg.diagonal(X))
+    np.testing.assert_array_equal(gc.evaluate(gnp.linalg.trace(x), {x: X}), np.linalg.trace(X))

@@ -1,7 +1,8 @@
 """numpy.linalg's composite functions: norms (`norm`, `vector_norm`, `matrix_norm`),
 `pinv`, `cond`, `matrix_power`, `multi_dot` (the product order chosen from the static
-shapes), `matrix_rank`, `tensorsolve`, `tensorinv`, NumPy 2's last-two-axes `trace`,
-`diagonal` and `vecdot`, and SciPy's `cho_factor`/`cho_solve`. Built from the
+shapes), `matrix_rank`, `tensorsolve`, `tensorinv`, NumPy 2's `vecdot`, and SciPy's
+`cho_factor`/`cho_solve` (NumPy 2's last-two-axes `trace` and `diagonal` are graphc.numpy's,
+in graphc/linalg.py). Built from the
 primitives, so each is differentiable in both modes and compiles."""
 import numpy as np
 
@@ -10,7 +11,7 @@ from .core import const, lift_promoted
 from .elementwise import abs_, power, sqrt
 from .linalg import _row, inv, matmul, svd, svdvals
 from .reduce import max as max_, min as min_, sum as sum_
-from .shape import broadcast_to, matrix_transpose as mT, reshape, slice_axis, transpose
+from .shape import broadcast_to, matrix_transpose as mT, reshape, transpose
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
@@ -177,27 +178,6 @@ def multi_dot(arrays):
     if first or last:
         return reshape(y, (-1,))
     return y
-
-
-def diagonal(x, offset=0):
-    """numpy.linalg.diagonal: the diagonals of a stack of matrices (the last two axes)."""
-    x = lift_promoted([x])[0]
-    if x.ndim < 2:
-        raise ShapeError(f"diagonal: expected a matrix (or a stack of them), got shape {x.shape}")
-    n, m = x.shape[-2:]
-    lo, hi = max(0, -offset), max(0, min(n, m - offset))
-    if hi <= lo:
-        raise ShapeError(f"diagonal: offset {offset} lies outside a {n}×{m} matrix")
-    mask = np.zeros((n, m))
-    rows = np.arange(lo, hi)
-    mask[rows, rows + offset] = 1
-    picked = sum_(x * const(mask, x.dtype), axis=-1)               # row i: its (i, i + offset) entry
-    return slice_axis(picked, picked.ndim - 1, lo, hi)
-
-
-def trace(x, offset=0):
-    """numpy.linalg.trace: the sum of each matrix's diagonal (the last two axes)."""
-    return sum_(diagonal(x, offset), axis=-1)
 
 
 def vecdot(x1, x2, axis=-1):

@@ -32,49 +32,30 @@ static GC_UNUSED int gc_lu_factor_SFX(int n, REAL *a, int *piv)
     return info;
 }
 
-/* Solve A X = B (trans == 0) or Aᵀ X = B in place; B is n×nrhs row-major. */
+static GC_UNUSED void gc_lu_swap_rows_SFX(int nrhs, REAL *b, int i, int j)
+{
+    for (int c = 0; c < nrhs; ++c) {
+        REAL t = b[(long)i * nrhs + c];
+        b[(long)i * nrhs + c] = b[(long)j * nrhs + c];
+        b[(long)j * nrhs + c] = t;
+    }
+}
+
+/* Solve A X = B (trans == 0) or Aᵀ X = B in place; B is n×nrhs row-major. P A = L U, so
+ * A X = B is L U X = P B and Aᵀ X = B is Uᵀ Lᵀ (P X) = B: row swaps and two triangular
+ * solves of csrc/triangular.c (pasted before). */
 static GC_UNUSED void gc_lu_solve_SFX(int n, int nrhs, const REAL *lu, const int *piv, int trans, REAL *b)
 {
     if (!trans) {
         for (int i = 0; i < n; ++i)
-            if (piv[i] != i)
-                for (int c = 0; c < nrhs; ++c) {
-                    REAL t = b[(long)i * nrhs + c];
-                    b[(long)i * nrhs + c] = b[(long)piv[i] * nrhs + c];
-                    b[(long)piv[i] * nrhs + c] = t;
-                }
-        for (int i = 0; i < n; ++i)                 /* L y = P b */
-            for (int r = 0; r < i; ++r) {
-                REAL l = lu[(long)i * n + r];
-                for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] -= l * b[(long)r * nrhs + c];
-            }
-        for (int i = n - 1; i >= 0; --i) {          /* U x = y */
-            for (int r = i + 1; r < n; ++r) {
-                REAL u = lu[(long)i * n + r];
-                for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] -= u * b[(long)r * nrhs + c];
-            }
-            for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] /= lu[(long)i * n + i];
-        }
-    } else {                                        /* Aᵀ = Uᵀ Lᵀ P */
-        for (int i = 0; i < n; ++i) {               /* Uᵀ y = b */
-            for (int r = 0; r < i; ++r) {
-                REAL u = lu[(long)r * n + i];
-                for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] -= u * b[(long)r * nrhs + c];
-            }
-            for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] /= lu[(long)i * n + i];
-        }
-        for (int i = n - 1; i >= 0; --i)            /* Lᵀ z = y */
-            for (int r = i + 1; r < n; ++r) {
-                REAL l = lu[(long)r * n + i];
-                for (int c = 0; c < nrhs; ++c) b[(long)i * nrhs + c] -= l * b[(long)r * nrhs + c];
-            }
-        for (int i = n - 1; i >= 0; --i)            /* x = Pᵀ z */
-            if (piv[i] != i)
-                for (int c = 0; c < nrhs; ++c) {
-                    REAL t = b[(long)i * nrhs + c];
-                    b[(long)i * nrhs + c] = b[(long)piv[i] * nrhs + c];
-                    b[(long)piv[i] * nrhs + c] = t;
-                }
+            if (piv[i] != i) gc_lu_swap_rows_SFX(nrhs, b, i, piv[i]);
+        gc_trsolve_loops_SFX(n, nrhs, lu, 1, 0, 1, b);     /* L y = P b */
+        gc_trsolve_loops_SFX(n, nrhs, lu, 0, 0, 0, b);     /* U x = y */
+    } else {
+        gc_trsolve_loops_SFX(n, nrhs, lu, 0, 1, 0, b);     /* Uᵀ y = b */
+        gc_trsolve_loops_SFX(n, nrhs, lu, 1, 1, 1, b);     /* Lᵀ z = y */
+        for (int i = n - 1; i >= 0; --i)                   /* x = Pᵀ z */
+            if (piv[i] != i) gc_lu_swap_rows_SFX(nrhs, b, i, piv[i]);
     }
 }
 

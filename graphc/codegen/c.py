@@ -20,10 +20,12 @@ from .expr import (REDUCE_COMBINE, REDUCE_INIT, UNROLL, Body, _collapse_scalar, 
 PARALLEL_ELEMENTS = 65536   # loops writing at least this many elements use threads
 POOL_WORK = 262144          # elements x per-element cost (cost.py) of a loop that BLAS's pool shares
 CHUNK = 100          # instructions per C function in long programs
-# csrc files behind each routine when linked to LAPACK, in pasting order
+# csrc files behind each routine when linked to LAPACK, in pasting order (a LAPACK-backed
+# file after the portable routine it hands small matrices to), and in portable code
 LAPACK_FILES = {"lu": ("triangular", "lapack_lu"), "triangular": ("triangular", "lapack_lu"),
                 "cholesky": ("lapack_cholesky",), "qr": ("lapack_qr",), "svd": ("svd", "lapack_svd"),
                 "eigh": ("eigh", "lapack_eigh")}
+PORTABLE_FILES = {"lu": ("triangular", "lu")}
 ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge",
           4: "eigendecomposition did not converge"}
 
@@ -63,7 +65,7 @@ class Emitter(CallEmitter):
         """Paste csrc/<helper>.c for `dtype`; with the BLAS, a factorisation's LAPACK-backed
         file after the portable one it falls back to for small matrices."""
         dtype = np.dtype(dtype).name
-        for name in (LAPACK_FILES.get(helper, (helper,)) if self.blas else (helper,)):
+        for name in (LAPACK_FILES if self.blas else PORTABLE_FILES).get(helper, (helper,)):
             self.helpers[(name, dtype)] = True
 
     def piv(self, buf):

@@ -16,11 +16,9 @@ import scipy.sparse as sp
 
 from .. import dtypes
 from ..ir import toposort
-from ..ops.core import const, var
+from ..ops.core import const
 from ..ops.shape import iota, reshape, take
-from .batching import batch_graph
-from .forward import push_tangents
-from .reverse import pull_cotangents
+from .transforms import grad, pullbacks, pushforwards
 
 MOVES = {"reshape", "transpose", "broadcast_to", "slice", "rev", "take", "pad", "concatenate"}
 REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
@@ -202,21 +200,13 @@ def sparse_jacobian(y, x):
     m, n = y.size, x.size
     if col_colours.max() <= row_colours.max():             # forward: J S, S[j, colour(j)] = 1
         c = int(col_colours.max()) + 1
-        placeholder = _placeholder("tangent", x)
-        ty = push_tangents([y], {x.id: placeholder})[y.id]
-        seeds = _seeds(col_colours, c, x)
-        (stacked,) = batch_graph([ty], {placeholder.id: seeds}, c)
-        return take(reshape(stacked, (c * m,)), col_colours[cols] * m + rows), pattern
-    c = int(row_colours.max()) + 1                          # reverse: Sᵀ J, S[i, colour(i)] = 1
-    placeholder = _placeholder("cotangent", y)
-    cx = pull_cotangents({y.id: placeholder}, [y], [x])[x.id]
-    seeds = _seeds(row_colours, c, y)
-    (stacked,) = batch_graph([cx], {placeholder.id: seeds}, c)
-    return take(reshape(stacked, (c * n,)), row_colours[rows] * n + cols), pattern
-
-
-def _placeholder(name, like):
-    return var(name, like.shape, like.dtype)
+        stacked = pushforwards(y, x, _seeds(col_colours, c, x))
+        index, size = col_colours[cols] * m + rows, c * m
+    else:                                                   # reverse: Sᵀ J, S[i, colour(i)] = 1
+        c = int(row_colours.max()) + 1
+        stacked = pullbacks(y, x, _seeds(row_colours, c, y))
+        index, size = row_colours[rows] * n + cols, c * n
+    return take(reshape(stacked, (size,)), index), pattern
 
 
 def _seeds(colours, c, like):
@@ -230,7 +220,6 @@ def _seeds(colours, c, like):
 def sparse_hessian(y, x):
     """(values, pattern) of the Hessian of scalar `y` w.r.t. `x`: `sparse_jacobian` of its
     gradient (the gradient graph's structure gives the pattern: tridiagonal for a chain)."""
-    from .transforms import grad
     if y.shape != ():
         raise ValueError(f"sparse_hessian: the output must be a scalar, got shape {y.shape}")
     return sparse_jacobian(grad(y, x), x)

@@ -100,15 +100,33 @@ def jacobian(y, x, mode="auto"):
     raise ValueError(f"jacobian: mode must be 'forward', 'reverse' or 'auto', got {mode!r}")
 
 
+def pushforwards(y, x, tangents):
+    """The JVPs of y along each of the stacked `tangents` ((c,) + x.shape), as one batched
+    graph of shape (c,) + y.shape; None when y does not depend on x."""
+    placeholder = var("tangent", x.shape, x.dtype)
+    ty = push_tangents([y], {x.id: placeholder})[y.id]
+    if ty is None:
+        return None
+    return batch_graph([ty], {placeholder.id: tangents}, tangents.shape[0])[0]
+
+
+def pullbacks(y, x, cotangents):
+    """The VJPs of x for each of the stacked `cotangents` ((c,) + y.shape), as one batched
+    graph of shape (c,) + x.shape; None when y does not depend on x."""
+    placeholder = var("cotangent", y.shape, y.dtype)
+    cx = pull_cotangents({y.id: placeholder}, [y], [x])[x.id]
+    if cx is None:
+        return None
+    return batch_graph([cx], {placeholder.id: cotangents}, cotangents.shape[0])[0]
+
+
 def _jacobian_forward(y, x):
     n = x.size
     if n == 1:
         return reshape(jvp(y, x, const(np.ones(x.shape), x.dtype)), y.shape + x.shape)
-    placeholder = var("tangent", x.shape, x.dtype)
-    ty = push_tangents([y], {x.id: placeholder})[y.id]
-    if ty is None:
+    stacked = pushforwards(y, x, _basis(n, x.shape, x.dtype))
+    if stacked is None:
         return zeros(y.shape + x.shape, y.dtype)
-    (stacked,) = batch_graph([ty], {placeholder.id: _basis(n, x.shape, x.dtype)}, n)
     moved = transpose(stacked, tuple(range(1, stacked.ndim)) + (0,))     # y.shape + (n,)
     return reshape(moved, y.shape + x.shape)
 
@@ -117,11 +135,9 @@ def _jacobian_reverse(y, x):
     m = y.size
     if m == 1:
         return reshape(vjp(y, x, const(np.ones(y.shape), y.dtype)), y.shape + x.shape)
-    placeholder = var("cotangent", y.shape, y.dtype)
-    cx = pull_cotangents({y.id: placeholder}, [y], [x])[x.id]
-    if cx is None:
+    stacked = pullbacks(y, x, _basis(m, y.shape, y.dtype))
+    if stacked is None:
         return zeros(y.shape + x.shape, x.dtype)
-    (stacked,) = batch_graph([cx], {placeholder.id: _basis(m, y.shape, y.dtype)}, m)
     return reshape(stacked, y.shape + x.shape)
 
 

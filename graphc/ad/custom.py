@@ -16,12 +16,13 @@ from .common import zeros_like
 from .vmap import vmap
 
 
-def _infer(*inputs, n_out, n_x, bwd, res_single):
+def passthrough_infer(*inputs, n_out, **_):
+    """A user-rule node's results: its first `n_out` inputs, as they are."""
     ys = inputs[:n_out]
     return tuple(y.shape for y in ys), tuple(y.dtype for y in ys)
 
 
-def _ref(*arrays, n_out, n_x, bwd, res_single):
+def passthrough_ref(*arrays, n_out, **_):
     return tuple(arrays[:n_out])
 
 
@@ -78,11 +79,12 @@ def _batch(inputs, batched, n_out, n_x, bwd, res_single):
     return custom_vjp_p.bind(*ys, *xs, *res, n_out=n_out, n_x=n_x, bwd=mapped_bwd, res_single=res_single)
 
 
-custom_vjp_p = Primitive("custom_vjp", infer=_infer, ref=_ref, multiple_results=True,
+custom_vjp_p = Primitive("custom_vjp", infer=passthrough_infer, ref=passthrough_ref, multiple_results=True,
                          doc="Outputs whose reverse-mode rule is the user's `bwd` (gc.custom_vjp).")
 custom_vjp_p.jvp_all = _jvp_all
 custom_vjp_p.vjp_all = _vjp_all
 custom_vjp_p.batch = _batch
+custom_vjp_p.user_rule = True
 
 
 def _flat(value):
@@ -123,12 +125,16 @@ class custom_vjp:
         if not isinstance(primal, tuple) or len(primal) != 2:
             raise TypeError("custom_vjp: fwd must return (outputs, residuals)")
         out, res = primal
-        ys, single = _flat(out)
         res_l, res_single = _flat(res)
-        node = custom_vjp_p.bind(*ys, *xs, *res_l, n_out=len(ys), n_x=len(xs), bwd=self.bwd,
-                                 res_single=res_single)
-        outs = results(node)
-        return outs[0] if single else type(out)(outs)
+        return bind_passthrough(custom_vjp_p, out, xs, res_l, bwd=self.bwd, res_single=res_single)
+
+
+def bind_passthrough(prim, out, xs, extra=(), **params):
+    """`out` (a tensor or a tuple/list of them) passed through a user-rule node of `prim`
+    over the arguments `xs` (and `extra` inputs), in the structure it came in."""
+    ys, single = _flat(out)
+    outs = results(prim.bind(*ys, *xs, *extra, n_out=len(ys), n_x=len(xs), **params))
+    return outs[0] if single else type(out)(outs)
 
 
 def strip(outputs) -> list:
@@ -136,7 +142,7 @@ def strip(outputs) -> list:
     (after differentiation the rule has done its work)."""
     mapping = {}
     for n in toposort(outputs):
-        if n.op.name == "tuple_get" and n.inputs[0].op.name in ("custom_vjp", "custom_jvp"):
+        if n.op.name == "tuple_get" and n.inputs[0].op.user_rule:
             mapping[n.id] = n.inputs[0].inputs[n.params["index"]]
     if not mapping:
         return list(outputs)

@@ -8,20 +8,10 @@ import functools
 
 from ..ir import Tensor, substitute, toposort
 from ..ops.core import Primitive, lift, var
-from ..ops.linalg import results
 from ..ops.shape import broadcast_to, zeros
 from .common import zeros_like
-from .custom import _flat
+from .custom import _flat, bind_passthrough, passthrough_infer, passthrough_ref
 from .vmap import vmap
-
-
-def _infer(*inputs, n_out, n_x, rule):
-    ys = inputs[:n_out]
-    return tuple(y.shape for y in ys), tuple(y.dtype for y in ys)
-
-
-def _ref(*arrays, n_out, n_x, rule):
-    return tuple(arrays[:n_out])
 
 
 def _call_rule(rule, xs, ts, n_out):
@@ -83,11 +73,12 @@ def _batch(inputs, batched, n_out, n_x, rule):
     return custom_jvp_p.bind(*ys, *xs, n_out=n_out, n_x=n_x, rule=mapped_rule)
 
 
-custom_jvp_p = Primitive("custom_jvp", infer=_infer, ref=_ref, multiple_results=True,
+custom_jvp_p = Primitive("custom_jvp", infer=passthrough_infer, ref=passthrough_ref, multiple_results=True,
                          doc="Outputs whose forward-mode rule is the user's (gc.custom_jvp).")
 custom_jvp_p.jvp_all = _jvp_all
 custom_jvp_p.vjp_all = _vjp_all
 custom_jvp_p.batch = _batch
+custom_jvp_p.user_rule = True
 
 
 class custom_jvp:
@@ -115,8 +106,4 @@ class custom_jvp:
             raise TypeError(f"custom_jvp: {getattr(self.fn, '__name__', 'the function')} has no rule yet; "
                             "decorate one with .defjvp first")
         xs = [lift(a) for a in args]
-        out = self.fn(*xs)
-        ys, single = _flat(out)
-        node = custom_jvp_p.bind(*ys, *xs, n_out=len(ys), n_x=len(xs), rule=self.rule)
-        outs = results(node)
-        return outs[0] if single else type(out)(outs)
+        return bind_passthrough(custom_jvp_p, self.fn(*xs), xs, rule=self.rule)

@@ -136,7 +136,7 @@ def jacobian_sparsity(y, x):
             pattern[node.id] = None
             continue
         if op.multiple_results:
-            if op.name in ("custom_vjp", "custom_jvp"):    # its results are its first inputs
+            if op.user_rule:                         # its results are its first inputs
                 pattern[node.id] = parts[:len(node.shape)]
             else:
                 pattern[node.id] = [_dense(int(np.prod(s, dtype=np.int64)), parts, n, _label(node))

@@ -54,6 +54,7 @@ class Primitive:
         self.multiple_results = multiple_results
         self.interned = interned
         self.foldable = interned and not multiple_results and name != "const"
+        self.user_rule = False      # outputs passing its first inputs through under a user's derivative rule
         self.__doc__ = doc
         REGISTRY[name] = self
 

@@ -60,7 +60,7 @@ def lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, 
     elif name in ("expm", "expm_frechet"):
         reads = [operand(x)[0] for x in node.inputs]
         n = node.shape[-1]
-        scratch = [new_buffer("work", (19 * n * n + 2 * n,), node.dtype, "arena")]  # gc_expm_work of csrc/expm.c
+        scratch = [new_buffer("work", (expm_work(n),), node.dtype, "arena")]
     elif name == "qr":
         reads = [operand(node.inputs[0])[0]]
         m, n = node.inputs[0].shape[-2:]
@@ -90,6 +90,12 @@ def eigh_work(n) -> int:
     """Elements of scratch the eigh routines need (gc_eigh_work of csrc/lapack_eigh.c counted in
     4-byte units, which also covers csrc/eigh.c)."""
     return n * n + 1 + 6 * n + 2 * n * n + 2 * (3 + 5 * n) + 8
+
+
+def expm_work(n) -> int:
+    """Elements of scratch the expm routines need (gc_expm_work of csrc/expm.c: 19 n² and
+    the pivots, counted in 4-byte units)."""
+    return 19 * n * n + 2 * n
 
 
 def qr_work(m, n) -> int:

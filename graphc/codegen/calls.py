@@ -204,32 +204,20 @@ class CallEmitter:
             f"if (gc_cholesky{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(out)} + ({o}) * {n * n})) return 2;"])
 
     def call_expm(self, ins):
-        (out,), (a,), (work,) = ins.outs, ins.reads, ins.scratch
-        node = ins.node
-        n = node.shape[-1]
-        self.need("gemm_blas" if self.blas else "gemm", node.dtype)      # expm.c's products and solve
-        self.need("lu", node.dtype)
-        self.need("expm", node.dtype)
-        return self.per_matrix(node.shape[:-2], lambda o: [
-            f"gc_expm{_SFX[node.dtype]}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(out)} + ({o}) * {n * n}, "
-            f"{self.ref(work)});"])
-
-    def call_expm_frechet(self, ins):
-        (out,), (a, e), (work,) = ins.outs, ins.reads, ins.scratch
-        node = ins.node
-        a_node, e_node = node.inputs
-        n = node.shape[-1]
-        self.need("gemm_blas" if self.blas else "gemm", node.dtype)
-        self.need("lu", node.dtype)
-        self.need("expm", node.dtype)
-        batch = node.shape[:-2]
+        """e^a, or L(a, e) (expm_frechet: stacks of a and e broadcast), by csrc/expm.c,
+        which calls the pasted gc_gemm and LU."""
+        (out,), (work,), node = ins.outs, ins.scratch, ins.node
+        n, sfx, batch = node.shape[-1], _SFX[node.dtype], node.shape[:-2]
+        for helper in ("gemm_blas" if self.blas else "gemm", "lu", "expm"):
+            self.need(helper, node.dtype)
         opens, closes, index = self.batch_loops(batch)
-        oa = offset(broadcast_index(index, a_node.shape[:-2], batch), a_node.shape[:-2])
-        oe = offset(broadcast_index(index, e_node.shape[:-2], batch), e_node.shape[:-2])
-        oc = offset(index, batch)
-        return _block(opens, closes, [
-            f"gc_expm_frechet{_SFX[node.dtype]}({n}, {self.ref(a)} + ({oa.c()}) * {n * n}, "
-            f"{self.ref(e)} + ({oe.c()}) * {n * n}, {self.ref(out)} + ({oc.c()}) * {n * n}, {self.ref(work)});"])
+        operands = [f"{self.ref(buf)} + ({offset(broadcast_index(index, x.shape[:-2], batch), x.shape[:-2]).c()}) "
+                    f"* {n * n}" for buf, x in zip(ins.reads, node.inputs)]
+        name = "gc_expm_frechet" if len(operands) == 2 else "gc_expm"
+        result = f"{self.ref(out)} + ({offset(index, batch).c()}) * {n * n}"
+        return _block(opens, closes, [f"{name}{sfx}({n}, {', '.join(operands)}, {result}, {self.ref(work)});"])
+
+    call_expm_frechet = call_expm
 
     def call_qr(self, ins):
         q, r = ins.outs

@@ -48,13 +48,13 @@ def _tall_jvp(t, q, r):
 def _tall_vjp(gq, gr, q, r):
     """Ā for m ≥ n, the transpose of `_tall_jvp`: with M = R̄ Rᵀ − Qᵀ Q̄ and N its upper
     triangle mirrored, Ā = (Q̄ + Q N) R⁻ᵀ."""
-    n = r.shape[-1]
-    m_ = (matmul(gr, mT(r)) if gr is not None else 0) - (matmul(mT(q), gq) if gq is not None else 0)
-    if isinstance(m_, int):
+    if gq is None and gr is None:
         return None
-    upper = m_ * _mask(n, 0, r.dtype)
-    sym = upper + mT(m_ * _mask(n, 1, r.dtype))
-    y = matmul(q, sym) + (gq if gq is not None else 0)
+    n = r.shape[-1]
+    parts = ([matmul(gr, mT(r))] if gr is not None else []) + ([-matmul(mT(q), gq)] if gq is not None else [])
+    m_ = parts[0] if len(parts) == 1 else parts[0] + parts[1]
+    sym = m_ * _mask(n, 0, r.dtype) + mT(m_ * _mask(n, 1, r.dtype))
+    y = matmul(q, sym) if gq is None else matmul(q, sym) + gq
     return mT(solve_triangular(r, mT(y)))                # Y R⁻ᵀ
 
 

@@ -4,7 +4,8 @@
  * The LAPACK and BLAS that NumPy's wheels bundle (OpenBLAS; ILP64 symbols scipy_<name>_64_).
  * Row-major arrays are LAPACK's column-major arrays transposed; each routine works on
  * that transpose. */
-#define GC_PIV_T long                 /* the pivots' C type (users of the LU: csrc/expm.c) */
+#define GC_PIV_T long        /* the pivots' C type and first index (for csrc/lu_det.c, expm.c) */
+#define GC_PIV_BASE 1
 void LAPACK_GETRF(const long *m, const long *n, REAL *a, const long *lda, long *ipiv, long *info);
 void CBLAS_TRSM(int order, int side, int uplo, int trans, int diag, long m, long n, REAL alpha,
                 const REAL *a, long lda, REAL *b, long ldb);
@@ -96,28 +97,3 @@ static GC_UNUSED void gc_lu_solve_SFX(int n, int nrhs, const REAL *lu, const lon
         gc_trsolve_SFX(n, nrhs, lu, 1, 1, 0, b);
     }
 }
-
-static GC_UNUSED REAL gc_lu_det_SFX(int n, const REAL *lu, const long *piv)
-{
-    REAL d = 1;
-    for (int i = 0; i < n; ++i) {
-        d *= lu[(long)i * n + i];
-        if (piv[i] - 1 != i) d = -d;
-    }
-    return d;
-}
-
-static GC_UNUSED void gc_lu_slogdet_SFX(int n, const REAL *lu, const long *piv, REAL *sign, REAL *logabsdet)
-{
-    REAL s = 1, l = 0;
-    for (int i = 0; i < n; ++i) {
-        REAL u = lu[(long)i * n + i];
-        if (u == 0) { *sign = 0; *logabsdet = -INFINITY; return; }
-        if (u < 0) s = -s;
-        if (piv[i] - 1 != i) s = -s;
-        l += LOG(FABS(u));
-    }
-    *sign = s;
-    *logabsdet = l;
-}
-

@@ -1,7 +1,8 @@
 /* Portable LU with partial pivoting (LAPACK getrf semantics, 0-based pivots, row-major):
  * P A = L U with L unit lower and U upper stored in place; at step i rows i and piv[i]
  * were swapped. Returns 0, or i + 1 for the first exactly zero pivot (it still completes). */
-#define GC_PIV_T int                 /* the pivots' C type (users of the LU: csrc/expm.c) */
+#define GC_PIV_T int        /* the pivots' C type and first index (for csrc/lu_det.c, expm.c) */
+#define GC_PIV_BASE 0
 static GC_UNUSED int gc_lu_factor_SFX(int n, REAL *a, int *piv)
 {
     int info = 0;
@@ -57,28 +58,4 @@ static GC_UNUSED void gc_lu_solve_SFX(int n, int nrhs, const REAL *lu, const int
         for (int i = n - 1; i >= 0; --i)                   /* x = Pᵀ z */
             if (piv[i] != i) gc_lu_swap_rows_SFX(nrhs, b, i, piv[i]);
     }
-}
-
-static GC_UNUSED REAL gc_lu_det_SFX(int n, const REAL *lu, const int *piv)
-{
-    REAL d = 1;
-    for (int i = 0; i < n; ++i) {
-        d *= lu[(long)i * n + i];
-        if (piv[i] != i) d = -d;
-    }
-    return d;
-}
-
-static GC_UNUSED void gc_lu_slogdet_SFX(int n, const REAL *lu, const int *piv, REAL *sign, REAL *logabsdet)
-{
-    REAL s = 1, l = 0;
-    for (int i = 0; i < n; ++i) {
-        REAL u = lu[(long)i * n + i];
-        if (u == 0) { *sign = 0; *logabsdet = -INFINITY; return; }
-        if (u < 0) s = -s;
-        if (piv[i] != i) s = -s;
-        l += LOG(FABS(u));
-    }
-    *sign = s;
-    *logabsdet = l;
 }

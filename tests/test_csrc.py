@@ -22,9 +22,9 @@ FUNCS = ["gc_gemm", "gc_lu_factor", "gc_lu_solve", "gc_lu_det", "gc_lu_slogdet",
 
 def program(dtype, lapack):
     sfx = "_f64" if dtype == "float64" else "_f32"
-    files = ["gemm_blas", "triangular", "lapack_lu", "lapack_cholesky", "lapack_qr", "svd", "lapack_svd", "eigh",
-             "lapack_eigh", "expm"] if lapack else ["gemm", "triangular", "lu", "cholesky", "svd", "eigh",
-                                                                  "qr", "expm"]
+    files = (["gemm_blas", "triangular", "lapack_lu", "lu_det", "lapack_cholesky", "lapack_qr", "svd", "lapack_svd",
+              "eigh", "lapack_eigh", "expm"] if lapack else
+             ["gemm", "triangular", "lu", "lu_det", "cholesky", "svd", "eigh", "qr", "expm"])
     text = HEADER + csrc.PRELUDE + "".join(csrc.instantiate(f, dtype) for f in files)
     portable = {"gc_trsolve": "gc_trsolve_loops", "gc_svd": "gc_jacobi_svd", "gc_svd_work": "gc_jacobi_svd_work",
                 "gc_eigh": "gc_jacobi_eigh", "gc_eigh_work": "gc_jacobi_eigh_work"}

@@ -49,6 +49,34 @@ def threading_flags(source: str) -> list:
     return ["-fopenmp"] if _THREADED.search(source) else []
 
 
+# Vector versions of libm functions declared in the generated C (codegen/vector_math.py)
+_VECTOR_MATH = re.compile(r"^GC_VM_DECLARE\(", re.M)
+
+
+def vector_math_flags(source: str, cc: str) -> list:
+    """Build and link flags for glibc's vector libm (libmvec) when the source declares vector
+    versions of the libm functions it calls and the compiler can link them; else none (the
+    calls stay libm's scalar ones)."""
+    return ["-DGRAPHC_LIBMVEC", "-lmvec"] if _VECTOR_MATH.search(source) and has_libmvec(cc) else []
+
+
+@functools.lru_cache(maxsize=None)
+def has_libmvec(cc: str) -> bool:
+    """Whether `cc` is gcc on x86-64 with glibc 2.35 or later (whose libmvec has every
+    function codegen/c.py declares) and finds libmvec to link."""
+    libc, version = platform.libc_ver()
+    if platform.machine() not in ("x86_64", "AMD64") or libc != "glibc" or "clang" in compiler_version(cc):
+        return False
+    try:
+        if tuple(int(part) for part in version.split(".")[:2]) < (2, 35):
+            return False
+        found = subprocess.run([cc, "-print-file-name=libmvec.so"], capture_output=True, text=True,
+                               timeout=30).stdout.strip()
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return False
+    return os.path.isabs(found) and os.path.exists(found)
+
+
 def optimization_flags(source: str, nodes=None) -> list:
     """-O3 for ordinary kernels; lighter optimisation for very large ones, whose compile
     time would otherwise dominate: -O2, then -Og (W7's 2000-op program, 539 KB of C,
@@ -133,7 +161,8 @@ def build(source: str, cache_dir=None, link=(), nodes=None) -> Path:
     """The path of a shared object compiled from `source` (linked with `link` flags; of a
     graph of `nodes` nodes, which sets the optimisation level), from the cache if possible."""
     cc = find_compiler()
-    flags = optimization_flags(source, nodes) + BASE_FLAGS + threading_flags(source) + list(link)
+    flags = (optimization_flags(source, nodes) + BASE_FLAGS + threading_flags(source)
+             + vector_math_flags(source, cc) + list(link))
     key = cache_key(source, cc, flags)
     root = cache_root(cache_dir) / key[:2]
     root.mkdir(parents=True, exist_ok=True)

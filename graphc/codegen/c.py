@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import dtypes
 from ..affine import Affine, offset
-from . import csrc
+from . import csrc, vector_math
 from .calls import CallEmitter
 from .expr import (REDUCE_COMBINE, REDUCE_INIT, UNROLL, Body, _collapse_scalar, _indent, _loops,
                    _pad_segments, literal, outer_range, sanitize_comment)
@@ -28,7 +28,6 @@ LAPACK_FILES = {"lu": ("triangular", "lapack_lu", "lu_det"), "triangular": ("tri
 PORTABLE_FILES = {"lu": ("triangular", "lu", "lu_det")}
 ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge",
           4: "eigendecomposition did not converge"}
-
 
 class Emitter(CallEmitter):
     signature = "(const void *const *arg, void *const *res, void *work)"
@@ -428,10 +427,13 @@ class Emitter(CallEmitter):
                 "#define GC_PART __attribute__((visibility(\"hidden\")))",
                 "#else", "#define GC_PART", "#endif",
                 "#else", "#define GC_IN_UNIT(j, n) 1", "#define GC_PART static", "#endif",
-                csrc.PRELUDE]
+                vector_math.PRELUDE, csrc.PRELUDE]
         for helper, dtype in self.helpers:
             head += [f"/* ---- csrc/{helper}.c ({dtype}) ---- */", csrc.instantiate(helper, dtype), ""]
         head += list(self.declarations.values())
+        code = "\n".join(self.functions + entry)
+        if "for (" in code:           # loop-free programs keep libm's scalar calls (and compile faster)
+            head.append(vector_math.declarations(vector_math.used(code)))
         decl = [f"#define {self.name.upper()}_WORK_BYTES {p.arena_bytes}", "#if GC_IN_UNIT(0, 1)",
                 f"size_t {self.name}_work_bytes(void) {{ return {p.arena_bytes}; }}", "#endif", ""]
         return "\n".join(head + [""] + decl + self.functions + entry + [""])

@@ -37,7 +37,9 @@ def elementwise(name, ref, rules, nin, doc, c):
     """Define an elementwise float primitive and return (primitive, public function).
 
     `c` is its C expression: {0}, {1} the operands, {f} the math-function suffix ("" or
-    "f"), {T} the C type, and {v} the dtype suffix of a csrc/vmath.c routine.
+    "f"), {T} the C type, and {v} the dtype suffix of a csrc/vmath.c routine. A libm
+    function is written GC_M(name): glibc's vector version where the build links it
+    (codegen/vector_math.py), the scalar one otherwise.
     """
     prim = Primitive(name, nin=nin, infer=_infer_float(name), ref=_errstate(ref),
                      jvp=rules, vjp=rules, doc=doc, c=c)
@@ -62,15 +64,15 @@ neg_p, neg = elementwise("neg", np.negative, [lambda g, out, x: -g], 1, "-x",
 exp_p, exp = elementwise("exp", np.exp, [lambda g, out, x: g * out], 1, "e**x",
     c="gc_exp{v}({0})")
 log_p, log = elementwise("log", np.log, [lambda g, out, x: g / x], 1, "Natural logarithm.",
-    c="log{f}({0})")
+    c="GC_M(log{f})({0})")
 sqrt_p, sqrt = elementwise("sqrt", np.sqrt, [lambda g, out, x: g * 0.5 / out], 1, "Square root.",
     c="sqrt{f}({0})")
 sin_p, sin = elementwise("sin", np.sin, [lambda g, out, x: g * cos(x)], 1, "Sine.",
-    c="sin{f}({0})")
+    c="GC_M(sin{f})({0})")
 cos_p, cos = elementwise("cos", np.cos, [lambda g, out, x: -(g * sin(x))], 1, "Cosine.",
-    c="cos{f}({0})")
+    c="GC_M(cos{f})({0})")
 tan_p, tan = elementwise("tan", np.tan, [lambda g, out, x: g * (1 + out * out)], 1, "Tangent.",
-    c="tan{f}({0})")
+    c="GC_M(tan{f})({0})")
 tanh_p, tanh = elementwise("tanh", np.tanh, [lambda g, out, x: g * (1 - out * out)], 1,
                            "Hyperbolic tangent.",
     c="gc_tanh{v}({0})")
@@ -83,15 +85,15 @@ abs_p, abs_ = elementwise("abs", np.abs, [lambda g, out, x: g * sign(x)], 1,
 sign_p, sign = elementwise("sign", np.sign, None, 1, "Sign: -1, 0 or 1 (derivative 0).",
     c="({0} > 0 ? ({T})1 : {0} < 0 ? ({T})-1 : {0})")
 log1p_p, log1p = elementwise("log1p", np.log1p, [lambda g, out, x: g / (1 + x)], 1, "log(1 + x).",
-    c="log1p{f}({0})")
+    c="GC_M(log1p{f})({0})")
 expm1_p, expm1 = elementwise("expm1", np.expm1, [lambda g, out, x: g * (out + 1)], 1, "e**x - 1.",
     c="gc_expm1{v}({0})")
 arcsin_p, arcsin = elementwise("arcsin", np.arcsin, [lambda g, out, x: g / sqrt(1 - x * x)], 1,
-                               "Inverse sine.", c="asin{f}({0})")
+                               "Inverse sine.", c="GC_M(asin{f})({0})")
 arccos_p, arccos = elementwise("arccos", np.arccos, [lambda g, out, x: -(g / sqrt(1 - x * x))], 1,
-                               "Inverse cosine.", c="acos{f}({0})")
+                               "Inverse cosine.", c="GC_M(acos{f})({0})")
 arctan_p, arctan = elementwise("arctan", np.arctan, [lambda g, out, x: g / (1 + x * x)], 1,
-                               "Inverse tangent.", c="atan{f}({0})")
+                               "Inverse tangent.", c="GC_M(atan{f})({0})")
 floor_p, floor = elementwise("floor", np.floor, None, 1, "Round down (derivative 0).", c="floor{f}({0})")
 ceil_p, ceil = elementwise("ceil", np.ceil, None, 1, "Round up (derivative 0).", c="ceil{f}({0})")
 stop_gradient_p, stop_gradient = elementwise(
@@ -121,7 +123,7 @@ def _pow_dy(g, out, x, y):
 pow_p, power = elementwise("pow", np.power,
                            [lambda g, out, x, y: g * y * power(x, y - 1), _pow_dy], 2,
                            "x ** y, elementwise.",
-    c="pow{f}({0}, {1})")
+    c="GC_M(pow{f})({0}, {1})")
 
 
 def _max_rule(mine, other):

@@ -5,6 +5,7 @@ Build a static graph of tensor operations in Python, differentiate it, and run i
 """
 from . import dsl as _dsl  # noqa: F401  (installs the Tensor operators)
 from . import linalg
+from . import nn, scipy  # noqa: E402  (namespaces: gc.nn as jax.nn, gc.scipy as jax.scipy)
 from .dtypes import float32, float64
 from .errors import CompileError, GraphcError, MemoryBudgetError, ShapeError
 from .ad.transforms import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
@@ -36,7 +37,7 @@ __all__ = [
     "jvp",
     "sparse_hessian", "sparse_jacobian", "value_and_grad", "vjp", "vmap",
     "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
-    "exp", "expand_dims", "expm1", "float32", "float64", "fori_loop", "format", "linalg", "log", "log1p",
+    "exp", "expand_dims", "expm1", "float32", "float64", "fori_loop", "format", "linalg", "nn", "scipy", "log", "log1p",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
     "prod", "relu", "reshape", "scan", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
     "square", "squeeze", "stack", "stop_gradient", "sum", "tan", "tanh", "to_dot", "trace",

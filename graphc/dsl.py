@@ -15,18 +15,12 @@ def _reflected(fn):
     return lambda self, other: fn(other, self)
 
 
-def _pow(x, y):
-    if isinstance(y, numbers.Real) and not isinstance(y, bool) and float(y) == 2.0:
-        return ew.square(x)               # x**2 is x*x: cheaper and exact
-    return ew.power(x, y)
-
-
 _OPERATORS = {
     "__add__": _binary(ew.add), "__radd__": _reflected(ew.add),
     "__sub__": _binary(ew.sub), "__rsub__": _reflected(ew.sub),
     "__mul__": _binary(ew.mul), "__rmul__": _reflected(ew.mul),
     "__truediv__": _binary(ew.div), "__rtruediv__": _reflected(ew.div),
-    "__pow__": _binary(_pow), "__rpow__": _reflected(ew.power),
+    "__pow__": _binary(ew.power), "__rpow__": _reflected(ew.power),
     "__matmul__": _binary(linalg.matmul), "__rmatmul__": _reflected(linalg.matmul),
     "__lt__": _binary(ew.less), "__le__": _binary(ew.less_equal),
     "__gt__": _binary(ew.greater), "__ge__": _binary(ew.greater_equal),

@@ -35,6 +35,6 @@ def __getattr__(name):
     if name in ("cross", "tensordot"):                 # NumPy 2's, as graphc.numpy has them
         from . import numpy as gnp
         return getattr(gnp, name)
-    if hasattr(_np.linalg, name):
+    if hasattr(_np.linalg, name) and not name.startswith("__"):   # dunders: Python's own probes
         raise NotImplementedError(f"graphc.linalg.{name} is not implemented (numpy.linalg has it; graphc does not yet)")
     raise AttributeError(f"module 'graphc.linalg' has no attribute {name!r}")

@@ -24,6 +24,8 @@ pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, None
 exp, log, sqrt, sin, cos, tan, tanh = _ew.exp, _ew.log, _ew.sqrt, _ew.sin, _ew.cos, _ew.tan, _ew.tanh
 log1p, expm1, sign, square = _ew.log1p, _ew.expm1, _ew.sign, _ew.square
 arcsin, arccos, arctan, floor, ceil = _ew.arcsin, _ew.arccos, _ew.arctan, _ew.floor, _ew.ceil
+sinh, cosh, arcsinh, arccosh, arctanh = _ew.sinh, _ew.cosh, _ew.arcsinh, _ew.arccosh, _ew.arctanh
+exp2, log2, log10, cbrt, arctan2, hypot = _ew.exp2, _ew.log2, _ew.log10, _ew.cbrt, _ew.arctan2, _ew.hypot
 absolute = abs = fabs = _ew.abs_                                     # noqa: A001
 maximum, minimum, power, where, clip = _ew.maximum, _ew.minimum, _ew.power, _ew.where, _ew.clip
 add, subtract, multiply = _ew.add, _ew.sub, _ew.mul
@@ -35,28 +37,6 @@ equal, not_equal = _ew.equal, _ew.not_equal
 
 def reciprocal(x):
     return 1.0 / _promote([x])[0]
-
-
-def sinh(x):
-    x = _promote([x])[0]
-    return (exp(x) - exp(-x)) * 0.5
-
-
-def cosh(x):
-    x = _promote([x])[0]
-    return (exp(x) + exp(-x)) * 0.5
-
-
-def exp2(x):
-    return exp(_promote([x])[0] * math.log(2.0))
-
-
-def log2(x):
-    return log(x) * (1 / math.log(2.0))
-
-
-def log10(x):
-    return log(x) * (1 / math.log(10.0))
 
 
 def logaddexp(x, y):
@@ -301,29 +281,12 @@ array = asarray
 
 
 def __getattr__(name):
-    if hasattr(_np, name):
+    if hasattr(_np, name) and not name.startswith("__"):   # dunders: Python's own probes
         raise NotImplementedError(f"graphc.numpy.{name} is not implemented (NumPy has it; graphc does not yet)")
     raise AttributeError(f"module 'graphc.numpy' has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------- more composites
-
-def arcsinh(x):
-    """asinh(x) = sign(x)·log(|x| + √(x² + 1)), written to stay accurate for large |x|."""
-    x = _promote([x])[0]
-    a = abs(x)
-    return sign(x) * log1p(a + a * a / (1 + sqrt(a * a + 1)))
-
-
-def arccosh(x):
-    x = _promote([x])[0]
-    return log(x + sqrt(x * x - 1))
-
-
-def arctanh(x):
-    x = _promote([x])[0]
-    return 0.5 * log1p(2 * x / (1 - x))
-
 
 def inner(a, b):
     a, b = _promote([a, b])

@@ -64,10 +64,17 @@ def declarations(names) -> str:
     return "\n".join(lines)
 
 
+# libm's double functions with libmvec versions (glibc 2.35 on x86-64), by arity
+ARITY = {**dict.fromkeys(("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh",
+                          "atanh", "exp2", "log", "log2", "log10", "log1p", "cbrt", "erf", "erfc"), 1),
+         "pow": 2, "atan2": 2, "hypot": 2}
+
+
 def _signature(name):
-    base = name[:-1] if name.endswith("f") else name      # sinf -> sin (no double one ends in f)
-    ctype = "float" if base != name else "double"
-    return ctype, 2 if base == "pow" else 1
+    """(C type, arity) of a libm function: sin is double, sinf float (erf is double)."""
+    if name in ARITY:
+        return "double", ARITY[name]
+    return "float", ARITY[name[:-1]]
 
 
 def _definitions(name):

@@ -7,6 +7,7 @@ Domains: "real" (normal), "positive" (0.5..2), "unit" (-0.9..0.9), "nonzero" (|x
 0.5..2), "bool", "matrix" (well conditioned: random + n·I), "spd" (symmetric positive
 definite), "distinct" (a permutation-scaled grid: no ties, for max/min).
 """
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,6 +142,17 @@ CASES = [
     OpCase("arcsin", ew.arcsin, np.arcsin, U, (M34,)),
     OpCase("arccos", ew.arccos, np.arccos, U, (M34,)),
     OpCase("arctan", ew.arctan, np.arctan, R, (M34,)),
+    OpCase("sinh", ew.sinh, np.sinh, R, (M34,)),
+    OpCase("cosh", ew.cosh, np.cosh, R, (M34,)),
+    OpCase("arcsinh", ew.arcsinh, np.arcsinh, R, (M34,)),
+    OpCase("arccosh", lambda x: ew.arccosh(x + 1.5), lambda x: np.arccosh(x + 1.5), P, (M34,)),
+    OpCase("arctanh", ew.arctanh, np.arctanh, U, (M34,)),
+    OpCase("exp2", ew.exp2, np.exp2, R, (M34,)),
+    OpCase("log2", ew.log2, np.log2, P, (M34,)),
+    OpCase("log10", ew.log10, np.log10, P, (M34,)),
+    OpCase("cbrt", ew.cbrt, np.cbrt, ("nonzero",), (M34,)),
+    OpCase("erf", ew.erf, lambda x: np.vectorize(math.erf)(x).astype(x.dtype), R, (M34,)),
+    OpCase("erfc", ew.erfc, lambda x: np.vectorize(math.erfc)(x).astype(x.dtype), R, (M34,)),
     OpCase("floor", lambda x: ew.floor(x * 3), lambda x: np.floor(x * 3), R, (M34,), differentiable=()),
     OpCase("ceil", lambda x: ew.ceil(x * 3), lambda x: np.ceil(x * 3), R, (M34,), differentiable=()),
     OpCase("softplus", ew.softplus, lambda x: np.logaddexp(x, 0), R, (M34,)),
@@ -158,10 +170,19 @@ CASES = [
     OpCase("pow", lambda x, y: x ** y, np.power, ("positive", "real"), (M34, M34), broadcast=True),
     OpCase("power", ew.power, np.power, ("positive", "real"), (M34, M34), broadcast=True),
     OpCase("pow2", lambda x: x ** 2, lambda x: x ** 2, R, (M34,)),
+    OpCase("pow3", lambda x: x ** 3, lambda x: x ** 3, R, (M34,)),
+    OpCase("pow4", lambda x: ew.power(x, 4), lambda x: x ** 4, R, (M34,)),
+    OpCase("pow_half", lambda x: x ** 0.5, np.sqrt, P, (M34,)),
+    OpCase("pow_m1", lambda x: x ** -1, lambda x: 1 / x, ("nonzero",), (M34,)),
+    OpCase("pow_m2", lambda x: x ** -2.0, lambda x: x ** -2.0, ("nonzero",), (M34,)),
+    OpCase("pow_one", lambda x: x ** 1 + 0.0, lambda x: x + 0.0, R, (M34,)),
+    OpCase("pow_other", lambda x: x ** 1.5, lambda x: x ** 1.5, P, (M34,)),
     OpCase("rpow", lambda x: 2.0 ** x, lambda x: 2.0 ** x, R, (M34,)),
     OpCase("radd", lambda x: 1.5 + x, lambda x: 1.5 + x, R, (M34,)),
     OpCase("rsub", lambda x: 1.5 - x, lambda x: 1.5 - x, R, (M34,)),
     OpCase("rdiv", lambda x: 1.5 / x, lambda x: 1.5 / x, ("nonzero",), (M34,)),
+    OpCase("arctan2", ew.arctan2, np.arctan2, ("real", "nonzero"), (M34, M34), broadcast=True),
+    OpCase("hypot", ew.hypot, np.hypot, ("nonzero", "real"), (M34, M34), broadcast=True),
     OpCase("maximum", ew.maximum, np.maximum, R * 2, (M34, M34), broadcast=True),
     OpCase("minimum", ew.minimum, np.minimum, R * 2, (M34, M34), broadcast=True),
     OpCase("where", ew.where, np.where, ("bool", "real", "real"), (M34, M34, M34), broadcast=True),

@@ -3,9 +3,13 @@ derivative rules. An elementwise Jacobian is diagonal, so one rule per input,
 `rule(g, out, *inputs)` -> g times the partial derivative, serves as both the JVP and
 the VJP rule (the drivers broadcast tangents and unbroadcast cotangents).
 """
+import math
+import numbers
+
 import numpy as np
 
 from .. import dtypes
+from ..ir import Tensor
 from .core import (Primitive, broadcast_shapes, broadcasting_batch, cast, lift, lift_promoted,
                    require_float, same_dtype)
 
@@ -54,6 +58,15 @@ def elementwise(name, ref, rules, nin, doc, c):
     return prim, apply
 
 
+_LN2, _LN10, _TWO_OVER_SQRT_PI = math.log(2.0), math.log(10.0), 2 / math.sqrt(math.pi)
+
+
+def _elementwise_ref(scalar):
+    """A NumPy reference from a Python float function (math.erf: NumPy has none)."""
+    vectorised = np.vectorize(scalar, otypes=[np.float64])
+    return lambda x: vectorised(x).astype(x.dtype)
+
+
 def _sigmoid_ref(x):
     return np.exp(-np.logaddexp(0, -x)).astype(x.dtype)
 
@@ -94,6 +107,31 @@ arccos_p, arccos = elementwise("arccos", np.arccos, [lambda g, out, x: -(g / sqr
                                "Inverse cosine.", c="GC_M(acos{f})({0})")
 arctan_p, arctan = elementwise("arctan", np.arctan, [lambda g, out, x: g / (1 + x * x)], 1,
                                "Inverse tangent.", c="GC_M(atan{f})({0})")
+sinh_p, sinh = elementwise("sinh", np.sinh, [lambda g, out, x: g * cosh(x)], 1, "Hyperbolic sine.",
+    c="GC_M(sinh{f})({0})")
+cosh_p, cosh = elementwise("cosh", np.cosh, [lambda g, out, x: g * sinh(x)], 1, "Hyperbolic cosine.",
+    c="GC_M(cosh{f})({0})")
+arcsinh_p, arcsinh = elementwise("arcsinh", np.arcsinh, [lambda g, out, x: g / hypot(x, 1.0)], 1,
+                                 "Inverse hyperbolic sine.", c="GC_M(asinh{f})({0})")
+arccosh_p, arccosh = elementwise("arccosh", np.arccosh,
+                                 [lambda g, out, x: g / (sqrt(x - 1) * sqrt(x + 1))], 1,
+                                 "Inverse hyperbolic cosine.", c="GC_M(acosh{f})({0})")
+arctanh_p, arctanh = elementwise("arctanh", np.arctanh, [lambda g, out, x: g / ((1 - x) * (1 + x))], 1,
+                                 "Inverse hyperbolic tangent.", c="GC_M(atanh{f})({0})")
+exp2_p, exp2 = elementwise("exp2", np.exp2, [lambda g, out, x: g * out * _LN2], 1, "2**x.",
+    c="GC_M(exp2{f})({0})")
+log2_p, log2 = elementwise("log2", np.log2, [lambda g, out, x: g / x * (1 / _LN2)], 1, "Base-2 logarithm.",
+    c="GC_M(log2{f})({0})")
+log10_p, log10 = elementwise("log10", np.log10, [lambda g, out, x: g / x * (1 / _LN10)], 1,
+                             "Base-10 logarithm.", c="GC_M(log10{f})({0})")
+cbrt_p, cbrt = elementwise("cbrt", np.cbrt, [lambda g, out, x: g / (3 * out * out)], 1, "Cube root.",
+    c="GC_M(cbrt{f})({0})")
+erf_p, erf = elementwise("erf", _elementwise_ref(math.erf),
+                         [lambda g, out, x: g * (_TWO_OVER_SQRT_PI * exp(-(x * x)))], 1,
+                         "The error function (2/√π) ∫₀ˣ e^(−t²) dt.", c="GC_M(erf{f})({0})")
+erfc_p, erfc = elementwise("erfc", _elementwise_ref(math.erfc),
+                           [lambda g, out, x: -(g * (_TWO_OVER_SQRT_PI * exp(-(x * x))))], 1,
+                           "1 - erf(x), accurate where erf(x) is near 1.", c="GC_M(erfc{f})({0})")
 floor_p, floor = elementwise("floor", np.floor, None, 1, "Round down (derivative 0).", c="floor{f}({0})")
 ceil_p, ceil = elementwise("ceil", np.ceil, None, 1, "Round up (derivative 0).", c="ceil{f}({0})")
 stop_gradient_p, stop_gradient = elementwise(
@@ -120,10 +158,52 @@ def _pow_dy(g, out, x, y):
     return g * where(x == 0, 0, out * safe_log)
 
 
-pow_p, power = elementwise("pow", np.power,
-                           [lambda g, out, x, y: g * y * power(x, y - 1), _pow_dy], 2,
-                           "x ** y, elementwise.",
+pow_p, _pow = elementwise("pow", np.power,
+                          [lambda g, out, x, y: g * y * power(x, y - 1), _pow_dy], 2,
+                          "x ** y, elementwise.",
     c="GC_M(pow{f})({0}, {1})")
+
+
+def power(x, y):
+    """x ** y, elementwise. A constant exponent among 0.5, ±1, ±2, 3 and 4 becomes sqrt, a
+    division or multiplications (as NumPy's fast paths and JAX's integer_pow do): a few
+    nanoseconds less per element than pow, and derivatives that stay products."""
+    if isinstance(y, numbers.Real) and not isinstance(y, bool) and isinstance(x, Tensor) \
+            and x.dtype in dtypes.FLOATS:
+        y = float(y)
+        if y == 0.5:
+            return sqrt(x)
+        if y == 1.0:
+            return x
+        if y == -1.0:
+            return 1.0 / x
+        if y in (2.0, -2.0, 3.0, 4.0):
+            x2 = x * x
+            return {2.0: x2, -2.0: 1.0 / x2, 3.0: x2 * x, 4.0: x2 * x2}[y]
+    return _pow(x, y)
+
+
+power.__name__ = "power"
+
+
+def _hypot_rule(mine):
+    # d/dx hypot(x, y) = x / hypot(x, y), taken as 0 at the origin (the subgradient of least norm)
+    return lambda g, out, x, y: g * (mine(x, y) / where(out == 0, 1, out))
+
+
+hypot_p, hypot = elementwise("hypot", np.hypot, [_hypot_rule(lambda x, y: x), _hypot_rule(lambda x, y: y)], 2,
+                             "√(x² + y²) without overflow or underflow.", c="GC_M(hypot{f})({0}, {1})")
+
+
+def _atan2_rule(numerator):
+    # d atan2(y, x) = (x dy − y dx) / (x² + y²)
+    return lambda g, out, y, x: g * (numerator(y, x) / (x * x + y * y))
+
+
+arctan2_p, arctan2 = elementwise("arctan2", np.arctan2,
+                                 [_atan2_rule(lambda y, x: x), _atan2_rule(lambda y, x: -y)], 2,
+                                 "The angle of the point (x, y): arctan(y / x) in the right quadrant.",
+                                 c="GC_M(atan2{f})({0}, {1})")
 
 
 def _max_rule(mine, other):

@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from .core import REGISTRY, Primitive, lift_promoted, normalize_axes, require_float, cast
-from .elementwise import exp, log, stop_gradient, where
+from .elementwise import abs_, exp, log, stop_gradient, where
 from .shape import broadcast_to, reshape
 
 
@@ -109,7 +109,9 @@ def logsumexp(x, axis=None, keepdims=False):
     """log Σ e**x over `axis`, shifted by the maximum so that it cannot overflow."""
     x = lift_promoted([x])[0]
     axes = normalize_axes(axis, x.ndim, "logsumexp")
-    shift = stop_gradient(max(x, axes, keepdims=True))
+    peak = max(x, axes, keepdims=True)
+    # shifted by the maximum, or by 0 where that is infinite (all −inf gives −inf, not NaN)
+    shift = stop_gradient(where(abs_(peak) < math.inf, peak, 0.0))
     y = log(sum(exp(x - shift), axes, keepdims=True)) + shift
     return y if keepdims else reshape(y, tuple(d for i, d in enumerate(x.shape) if i not in axes))
 

@@ -1,0 +1,134 @@
+"""graphc.nn (jax.nn's names) and graphc.scipy.special: values against NumPy formulas (and
+math.erf) in the interpreter and compiled, derivatives against central differences in both
+modes, finite where the textbook formula overflows."""
+import math
+
+import numpy as np
+import pytest
+
+import graphc as gc
+import graphc.nn as gnn
+import graphc.scipy.special as gsp
+
+erf = np.vectorize(math.erf)
+erfc = np.vectorize(math.erfc)
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+NN = {   # name: (graphc, NumPy reference)
+    "relu6": (gnn.relu6, lambda x: np.clip(x, 0, 6)),
+    "log_sigmoid": (gnn.log_sigmoid, lambda x: -np.logaddexp(0, -x)),
+    "soft_sign": (gnn.soft_sign, lambda x: x / (np.abs(x) + 1)),
+    "silu": (gnn.silu, lambda x: x * _sigmoid(x)),
+    "swish": (gnn.swish, lambda x: x * _sigmoid(x)),
+    "gelu": (gnn.gelu, lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))),
+    "gelu_exact": (lambda x: gnn.gelu(x, approximate=False), lambda x: 0.5 * x * (1 + erf(x / np.sqrt(2)))),
+    "elu": (gnn.elu, lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0)))),
+    "selu": (gnn.selu, lambda x: 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * np.expm1(np.minimum(x, 0)))),
+    "celu": (lambda x: gnn.celu(x, 0.5), lambda x: np.where(x > 0, x, 0.5 * np.expm1(np.minimum(x, 0) / 0.5))),
+    "leaky_relu": (gnn.leaky_relu, lambda x: np.where(x >= 0, x, 0.01 * x)),
+    "hard_tanh": (gnn.hard_tanh, lambda x: np.clip(x, -1, 1)),
+    "hard_sigmoid": (gnn.hard_sigmoid, lambda x: np.clip(x + 3, 0, 6) / 6),
+    "hard_silu": (gnn.hard_silu, lambda x: x * np.clip(x + 3, 0, 6) / 6),
+    "mish": (gnn.mish, lambda x: x * np.tanh(np.logaddexp(0, x))),
+    "log_softmax": (gnn.log_softmax, lambda x: x - np.log(np.sum(np.exp(x), -1, keepdims=True))),
+    "standardize": (gnn.standardize, lambda x: (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5)),
+    "glu": (gnn.glu, lambda x: x[:, :2] * _sigmoid(x[:, 2:])),
+    "erf": (gsp.erf, erf),
+    "erfc": (gsp.erfc, erfc),
+    "ndtr": (gsp.ndtr, lambda x: 0.5 * erfc(-x / np.sqrt(2))),
+    "expit": (gsp.expit, _sigmoid),
+    "log_expit": (gsp.log_expit, lambda x: -np.logaddexp(0, -x)),
+    "logit": (lambda x: gsp.logit(gc.sigmoid(x)), lambda x: np.log(_sigmoid(x) / (1 - _sigmoid(x)))),
+    "scipy_log_softmax": (lambda x: gsp.log_softmax(x, axis=0),
+                          lambda x: x - np.log(np.sum(np.exp(x), 0, keepdims=True))),
+    "xlogy": (lambda x: gsp.xlogy(x, x * x + 1), lambda x: x * np.log(x * x + 1)),
+    "xlog1py": (lambda x: gsp.xlog1py(x, x * x), lambda x: x * np.log1p(x * x)),
+    "entr": (lambda x: gsp.entr(x * x + 0.1), lambda x: -(x * x + 0.1) * np.log(x * x + 0.1)),
+}
+
+
+def point():
+    """Away from the kinks (0, ±1, ±3, 6) of the piecewise functions."""
+    x = np.random.default_rng(3).uniform(-4, 4, (3, 4))
+    return np.where(np.abs(x - np.round(x)) < 0.1, x + 0.25, x)
+
+
+@pytest.mark.parametrize("name", sorted(NN))
+def test_values_and_derivatives(name):
+    ours, reference = NN[name]
+    x0 = point()
+    x = gc.var("x", x0.shape)
+    y = ours(x)
+    want = reference(x0)
+    np.testing.assert_allclose(gc.evaluate(y, {x: x0}), want, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(gc.compile([x], y)(x0), want, rtol=1e-12, atol=1e-14)
+    weights = gc.const(np.random.default_rng(4).standard_normal(y.shape))
+    gc.check_grads(gc.sum(y * weights), [x], {x: x0}, order=2)
+
+
+def test_finite_where_the_textbook_formula_overflows():
+    x = gc.var("x", (4,))
+    x0 = np.array([-800.0, -40.0, 40.0, 800.0])
+    f = gc.compile([x], [gnn.log_sigmoid(x), gnn.elu(x), gnn.silu(x), gnn.log_softmax(x), gsp.ndtr(x),
+                         gc.grad(gc.sum(gnn.elu(x) + gnn.log_sigmoid(x)), x)])
+    log_sigmoid, elu, silu, log_softmax, ndtr, grad = f(x0)
+    np.testing.assert_allclose(log_sigmoid, [-800.0, -40.0, -math.exp(-40), 0.0], rtol=1e-12)
+    np.testing.assert_allclose(elu, [-1.0, math.expm1(-40), 40.0, 800.0], rtol=1e-15)
+    np.testing.assert_allclose(silu, [-0.0, -40 / (1 + math.exp(40)), 40 / (1 + math.exp(-40)), 800.0], rtol=1e-12)
+    np.testing.assert_allclose(log_softmax, [-1600.0, -840.0, -760.0, 0.0], rtol=1e-15)
+    assert ndtr[0] == 0.0 and ndtr[3] == 1.0
+    tail = gc.compile([x], gsp.ndtr(x))(np.array([-20.0, -10.0, 0.0, 10.0]))
+    np.testing.assert_allclose(tail[:2], [2.7536241186062337e-89, 7.61985302416047e-24], rtol=1e-13)  # not 0: erfc
+    assert np.all(np.isfinite(grad))
+
+
+def test_xlogy_is_zero_where_x_is_zero():
+    x, y = gc.var("x", (3,)), gc.var("y", (3,))
+    f = gc.compile([x, y], [gsp.xlogy(x, y), gsp.xlog1py(x, y), gc.grad(gc.sum(gsp.xlogy(x, y)), y)])
+    v, w, gy = f(np.array([0.0, 0.0, 2.0]), np.array([0.0, 3.0, 3.0]))
+    np.testing.assert_array_equal(v[:2], [0.0, 0.0])
+    np.testing.assert_allclose(v[2], 2 * math.log(3.0))
+    np.testing.assert_array_equal(w[:2], [0.0, 0.0])
+    np.testing.assert_allclose(gy, [0.0, 0.0, 2 / 3])
+
+
+def test_entr_and_logsumexp_at_the_edges():
+    x = gc.var("x", (3,))
+    f = gc.compile([x], [gsp.entr(x), gc.logsumexp(x)])
+    entropy, lse = f(np.array([0.0, -1.0, 0.5]))
+    np.testing.assert_array_equal(entropy[:2], [0.0, -np.inf])
+    assert f(np.full(3, -np.inf))[1] == -np.inf                   # not NaN: shifted by 0 there
+    assert f(np.array([0.0, np.inf, 1.0]))[1] == np.inf
+
+
+def test_one_hot():
+    labels = np.array([2, 0, 1, 7])
+    np.testing.assert_array_equal(gc.evaluate(gnn.one_hot(labels, 3), {}),
+                                  [[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 0]])
+    x = gc.var("x", (2,))
+    hot = gnn.one_hot(x, 4, axis=0, dtype="float32")
+    assert hot.shape == (4, 2) and hot.dtype == np.float32
+    np.testing.assert_array_equal(gc.compile([x], hot)(np.array([3.0, 1.0])),
+                                  [[0, 0], [0, 1], [0, 0], [1, 0]])
+
+
+def test_namespaces_as_jax_has_them():
+    assert gc.nn.gelu is gnn.gelu and gc.scipy.special.erf is gsp.erf
+    import graphc.scipy.linalg as gsl
+    assert gsl.expm is gc.linalg.expm and gsl.solve_triangular is gc.linalg.solve_triangular
+    assert gnn.relu is gc.relu and gnn.softmax is gc.softmax
+
+
+def test_python_probes_of_the_numpy_namespaces_are_attribute_errors():
+    """`from graphc.numpy import x` inside a function asks for __path__; a dunder NumPy has
+    is Python's probe, not a missing NumPy function."""
+    import graphc.numpy as gnp
+    for module in (gnp, gc.linalg):
+        with pytest.raises(AttributeError):
+            module.__path__
+    with pytest.raises(NotImplementedError):
+        gnp.frexp

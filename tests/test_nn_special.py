@@ -132,3 +132,18 @@ def test_python_probes_of_the_numpy_namespaces_are_attribute_errors():
             module.__path__
     with pytest.raises(NotImplementedError):
         gnp.frexp
+
+
+def test_hyperbolic_functions_at_their_edges():
+    """Once composites of exp and log: arcsinh(1e200) was NaN (x² overflowed), its
+    derivative at 0 was 0 (through sign), sinh(1e-10) lost half its digits."""
+    import graphc.numpy as gnp
+    x = gc.var("x", (3,))
+    y = [gnp.arcsinh(x), gnp.sinh(x), gnp.arctanh(x * 1e-3), gc.grad(gc.sum(gnp.arcsinh(x)), x)]
+    x0 = np.array([1e200, 1e-10, 0.0])
+    for f in (lambda: gc.compile([x], y)(x0), lambda: gc.evaluate(y, {x: x0})):
+        asinh, sinh, atanh, grad = f()
+        np.testing.assert_allclose(asinh, np.arcsinh(x0), rtol=1e-15)
+        np.testing.assert_allclose(sinh, np.sinh(x0), rtol=1e-15)
+        np.testing.assert_allclose(atanh, np.arctanh(x0 * 1e-3), rtol=1e-15)
+        np.testing.assert_allclose(grad, [1e-200, 1.0, 1.0], rtol=1e-15)

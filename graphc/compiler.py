@@ -10,7 +10,7 @@ from . import build as build_module, graph_cache
 from .build import ENTRY, build, load
 from .codegen.c import render, sanitize_comment
 from .cost import graph_flops
-from .ad.custom import strip
+from .ad.custom import has_user_rules, strip
 from .ir import Tensor, toposort
 from .ops.core import ConstValue
 from .checkpoint import plan_program
@@ -56,7 +56,7 @@ def compile(inputs, outputs, *, name=None, checkpoint="none", memory_budget=None
     if memory_budget is not None and (not isinstance(memory_budget, int) or memory_budget <= 0):
         raise ValueError(f"compile: memory_budget must be a positive number of bytes, got {memory_budget!r}")
     order = verify(ins, outs)
-    if any(n.op.user_rule for n in order):      # custom derivative rules have done their work
+    if has_user_rules(order):                   # custom derivative rules have done their work
         outs = strip(outs)
         order = verify(ins, outs)
     blas = numpy_openblas() is not None

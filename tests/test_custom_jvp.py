@@ -70,3 +70,34 @@ def test_errors():
 
     with pytest.raises(ValueError, match="2 tangents for 1 outputs"):
         gc.jvp(f(x), x, gc.const(np.ones(2)))
+
+
+def test_a_rule_inside_a_scan_step_and_under_vmap(tmp_path):
+    """log1pexp in a loop's step: the loop's JVP calls the rule, its VJP transposes it, the
+    large argument that makes the naive derivative NaN stays finite; vmap maps it all."""
+    def total(z):
+        def step(c, zt):
+            s = log1pexp(zt + c)
+            return s * 0.5, s
+        c, ys = gc.scan(step, gc.const(0.0), z)
+        return c + gc.sum(ys)
+
+    Z = np.array([-3.0, 0.5, 900.0, 1.0])
+    z = gc.var("z", (4,))
+    y = total(z)
+    g = gc.grad(y, z)
+    f = gc.compile([z], [y, g], cache_dir=tmp_path)
+    assert "custom" not in f.c_source
+    value, grad = f(Z)
+    want_value, want_grad = gc.evaluate([y, g], {z: Z})
+    np.testing.assert_allclose(value, want_value, rtol=1e-13)
+    np.testing.assert_allclose(grad, want_grad, rtol=1e-13)
+    assert np.all(np.isfinite(grad))
+    small = np.array([-0.3, 0.2, 0.1, 0.4])
+    gc.check_grads(y, [z], {z: small}, order=1)
+    batch = gc.var("zs", (3, 4))
+    per_example = gc.vmap(lambda zi: gc.grad(total(zi), zi))(batch)
+    ZS = np.stack([small, small * 2, small - 1])
+    got = gc.compile([batch], per_example, cache_dir=tmp_path)(ZS)
+    for k in range(3):
+        np.testing.assert_allclose(got[k], gc.evaluate(g, {z: ZS[k]}), rtol=1e-13)

@@ -137,14 +137,44 @@ def bind_passthrough(prim, out, xs, extra=(), **params):
     return outs[0] if single else type(out)(outs)
 
 
+def has_user_rules(order) -> bool:
+    """Whether a custom_vjp or custom_jvp node is among `order` or inside a scan's step."""
+    return any(n.op.user_rule or n.op.name == "scan" and has_user_rules(n.params["body"].order)
+               for n in order)
+
+
 def strip(outputs) -> list:
     """`outputs` with every custom_vjp or custom_jvp node replaced by the outputs it passes through
-    (after differentiation the rule has done its work)."""
+    (after differentiation the rule has done its work), in scan steps too."""
+    order = toposort(outputs)
     mapping = {}
-    for n in toposort(outputs):
+    for n in order:
         if n.op.name == "tuple_get" and n.inputs[0].op.user_rule:
             mapping[n.id] = n.inputs[0].inputs[n.params["index"]]
+    mapping.update(_stripped_scans(order))
     if not mapping:
         return list(outputs)
     # a replacement may itself read a custom node (nested rules): substitute until none is left
     return strip(substitute(outputs, mapping))
+
+
+def _stripped_scans(order) -> dict:
+    """Scan node id -> the same scan over its step stripped of user rules. A VJP's forward scan
+    names the step it extends by digest (ScanBody.base, for merge_scans): renamed alike."""
+    from ..ops.scan import ScanBody, scan_p
+    scans = [n for n in order if n.op is scan_p]
+    bodies = {n.id: n.params["body"] for n in scans}
+    stripped = {key: body for key, body in bodies.items() if has_user_rules(body.order)}
+    digests = {}
+    for key, body in stripped.items():
+        new = ScanBody(body.params, strip(list(body.outputs)), body.n_carry, body.n_x, body.base)
+        digests[body.digest], stripped[key] = new.digest, new
+    mapping = {}
+    for n in scans:
+        body = stripped.get(n.id, bodies[n.id])
+        if body.base is not None and body.base[0] in digests:
+            body = ScanBody(body.params, body.outputs, body.n_carry, body.n_x,
+                            (digests[body.base[0]], body.base[1]))
+        if body is not bodies[n.id]:
+            mapping[n.id] = scan_p.bind(*n.inputs, **{**n.params, "body": body})
+    return mapping

@@ -224,9 +224,6 @@ def scan(f, init, xs=None, length=None, reverse=False):
     ys, y_kind = _as_list(y_kind_value, "scan y")
     params = carry_params + x_params
     outputs, consts, const_params = close_over(params, news + ys)
-    if any(n.op.user_rule for n in toposort(outputs)):
-        raise NotImplementedError("scan: a gc.custom_vjp or gc.custom_jvp function inside a scan's step is not "
-                                  "supported; call it outside the loop")
     body = ScanBody(params + const_params, outputs, len(inits), len(seqs))
     node = scan_p.bind(*inits, *seqs, *consts, body=body, length=T, reverse=bool(reverse), history=False)
     parts = results(node)

@@ -92,3 +92,30 @@ def test_sparse_hessian_of_a_chain_is_tridiagonal(tmp_path):
     np.testing.assert_allclose(H.toarray(), gc.evaluate(gc.hessian(f, z), {z: Z}), rtol=1e-12, atol=1e-12)
     with pytest.raises(ValueError, match="scalar"):
         gc.sparse_hessian(z * 2, z)
+
+
+def _greedy_reference(pattern):
+    """The greedy colouring in Python (what csrc/colour.c computes)."""
+    csc, csr = pattern.tocsc(), pattern.tocsr()
+    colours = np.full(pattern.shape[1], -1)
+    for j in range(pattern.shape[1]):
+        rows = csc.indices[csc.indptr[j]:csc.indptr[j + 1]]
+        taken = {colours[k] for r in rows for k in csr.indices[csr.indptr[r]:csr.indptr[r + 1]]}
+        colours[j] = next(c for c in range(pattern.shape[1] + 1) if c not in taken)
+    return colours
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_colouring_is_greedy_and_valid(seed):
+    import scipy.sparse as sp
+    from graphc.ad.sparsity import colour
+    rng = np.random.default_rng(seed)
+    m, n = rng.integers(1, 40, size=2)
+    pattern = sp.random(m, n, density=rng.uniform(0.02, 0.5), random_state=seed, format="csr")
+    pattern.data[:] = 1
+    colours = colour(pattern)
+    np.testing.assert_array_equal(colours, _greedy_reference(pattern))
+    dense = pattern.toarray() != 0
+    for row in dense:                                  # columns sharing a row differ in colour
+        used = colours[row]
+        assert len(set(used)) == len(used)

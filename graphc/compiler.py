@@ -8,7 +8,7 @@ import hashlib
 from .blas import has_pool, link_flags, numpy_openblas
 from . import build as build_module, graph_cache
 from .build import ENTRY, build, load
-from .codegen.c import render, sanitize_comment
+from .codegen.c import ERRORS, render, sanitize_comment
 from .cost import graph_flops
 from .ad.custom import has_user_rules, strip
 from .ir import Tensor, toposort
@@ -115,6 +115,7 @@ def export_sources(f):
     lines.append(" * Outputs (res[j]):")
     for k, o in enumerate(f.outputs):
         lines.append(f" *   res[{k}]: {o.dtype.name}, shape {o.shape}")
-    lines += [" * Returns 0, or 1 (singular matrix), 2 (not positive definite), 3 (SVD failed). */",
+    codes = ", ".join(f"{code} ({what})" for code, what in sorted(ERRORS.items()))
+    lines += [f" * Returns 0, or {codes}. */",
               f"int {f.name}(const void *const *arg, void *const *res, void *work);", "", "#endif", ""]
     return c_text, "\n".join(lines)

@@ -17,7 +17,9 @@ _CALL = re.compile(r"\bGC_M\((\w+)\)\(")
 # the clones gcc may call, by ISA letter: vector bytes and the predefined macro it needs
 _CLONES = (("b", 16, "__SSE2__"), ("c", 32, "__AVX__"), ("d", 32, "__AVX2__"), ("e", 64, "__AVX512F__"))
 
-PRELUDE = r"""/* glibc's vector libm for GC_M(f) (graphc/codegen/vector_math.py). */
+PRELUDE = r"""/* libm calls GC_M(f): glibc's vector versions when built with -DGRAPHC_LIBMVEC and linked
+ * with -lmvec (gcc, glibc 2.35 or later, x86-64), so that loops calling them vectorise;
+ * libm's scalar functions otherwise (graphc/codegen/vector_math.py). */
 #if defined(GRAPHC_LIBMVEC)
 #define GC_M(f) gc_vm_##f
 #define GC_VM_DECLARE(T, f, ...) T gc_vm_##f(__VA_ARGS__) __attribute__((const, __simd__("notinbranch")));

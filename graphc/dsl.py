@@ -15,6 +15,14 @@ def _reflected(fn):
     return lambda self, other: fn(other, self)
 
 
+def _logic(name):
+    """A boolean operator of graphc.numpy_logic (imported when first used: it needs the ops)."""
+    def op(*xs):
+        from . import numpy_logic
+        return getattr(numpy_logic, name)(*xs)
+    return op
+
+
 _OPERATORS = {
     "__add__": _binary(ew.add), "__radd__": _reflected(ew.add),
     "__sub__": _binary(ew.sub), "__rsub__": _reflected(ew.sub),
@@ -29,6 +37,10 @@ _OPERATORS = {
     "__pos__": lambda self: self,
     "__abs__": lambda self: ew.abs_(self),
     "__getitem__": shape.getitem,
+    "__and__": _binary(_logic("bitwise_and")), "__rand__": _reflected(_logic("bitwise_and")),
+    "__or__": _binary(_logic("bitwise_or")), "__ror__": _reflected(_logic("bitwise_or")),
+    "__xor__": _binary(_logic("bitwise_xor")), "__rxor__": _reflected(_logic("bitwise_xor")),
+    "__invert__": lambda self: _logic("invert")(self),
 }
 
 _METHODS = {

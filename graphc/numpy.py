@@ -34,6 +34,18 @@ negative = _ew.neg
 less, less_equal, greater, greater_equal = _ew.less, _ew.less_equal, _ew.greater, _ew.greater_equal
 equal, not_equal = _ew.equal, _ew.not_equal
 
+# Creation, logic, more math and statistics live in modules of their own.
+from .numpy_creation import (arange, diag_indices, empty, empty_like, full, full_like, geomspace,  # noqa: E402,F401
+                             identity, linspace, logspace, meshgrid, ones, ones_like, tri, tril_indices,
+                             triu_indices, vander, zeros, zeros_like)
+from .numpy_logic import (all, any, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,  # noqa: E402,F401,A004
+                          count_nonzero, invert, isfinite, isinf, isnan, logical_and, logical_not, logical_or,
+                          logical_xor, signbit)
+from .numpy_math import (around, convolve, copysign, degrees, fix, float_power, floor_divide,  # noqa: E402,F401
+                         fmod, heaviside, polyval, positive, radians, rint, round, trunc, vdot)
+from .numpy_statistics import (average, corrcoef, cov, cumulative_sum, ediff1d, gradient,  # noqa: E402,F401
+                               nanmax, nanmean, nanmin, nansum, ptp, trapezoid, trapz)
+
 
 def reciprocal(x):
     return 1.0 / _promote([x])[0]
@@ -448,7 +460,7 @@ def einsum(subscripts, *operands):
                     raise _shape_error(f"einsum: index {ch!r} has sizes {sizes[ch]} and {d}")
                 sizes[ch] = d
     order = list(output) + [ch for ch in letters if ch not in output]
-    full = tuple(sizes[ch] for ch in order)
+    full_shape = tuple(sizes[ch] for ch in order)
     product = None
     for t, x in zip(terms, ops):
         while len(set(t)) != len(t):         # a repeated index takes a diagonal: 'ii->i'
@@ -466,7 +478,7 @@ def einsum(subscripts, *operands):
         own = {ch: d for ch, d in zip(t, x.shape)}
         term = reshape(xt, tuple(own.get(ch, 1) for ch in order))
         product = term if product is None else product * term
-    product = broadcast_to(product, full)
+    product = broadcast_to(product, full_shape)
     summed = tuple(range(len(output), len(order)))
     return sum(product, axis=summed) if summed else product
 

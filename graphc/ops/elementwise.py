@@ -134,6 +134,11 @@ erfc_p, erfc = elementwise("erfc", _elementwise_ref(math.erfc),
                            "1 - erf(x), accurate where erf(x) is near 1.", c="GC_M(erfc{f})({0})")
 floor_p, floor = elementwise("floor", np.floor, None, 1, "Round down (derivative 0).", c="floor{f}({0})")
 ceil_p, ceil = elementwise("ceil", np.ceil, None, 1, "Round up (derivative 0).", c="ceil{f}({0})")
+rint_p, rint = elementwise("rint", np.rint, None, 1, "Round to the nearest integer, halves to even "
+                          "(derivative 0).", c="rint{f}({0})")
+copysign_p, copysign = elementwise("copysign", np.copysign,
+                                   [lambda g, out, x, y: g * (copysign(1.0, x) * copysign(1.0, y)), None], 2,
+                                   "|x| with the sign of y (derivative 0 in y).", c="copysign{f}({0}, {1})")
 stop_gradient_p, stop_gradient = elementwise(
     "stop_gradient", lambda x: x, None, 1,
     "The identity, with a zero derivative (as jax.lax.stop_gradient).",

@@ -1,0 +1,115 @@
+"""More of NumPy's mathematical functions for `graphc.numpy`: rounding, copysign,
+heaviside, fmod, floor_divide, float_power, radians/degrees, polyval, vdot and convolve.
+Composites of graphc's primitives (rint and copysign are primitives), differentiable
+wherever NumPy's function is."""
+import math
+
+import numpy as _np
+
+from .ops import elementwise as _ew, linalg as _la, reduce as _red, shape as _sh
+from .ops.core import lift_promoted as _promote
+
+rint, copysign = _ew.rint, _ew.copysign
+
+
+def round(x, decimals=0):                            # noqa: A001  (NumPy's name)
+    """To `decimals` places, halves to even (NumPy's round: rint of x·10^decimals)."""
+    (x,) = _promote([x])
+    if decimals == 0:
+        return rint(x)
+    scale = 10.0 ** decimals
+    return rint(x * scale) / scale
+
+
+around = round
+
+
+def fix(x):
+    """Round towards zero."""
+    (x,) = _promote([x])
+    return _ew.where(x < 0, _ew.ceil(x), _ew.floor(x))
+
+
+trunc = fix
+
+
+def positive(x):
+    return _promote([x])[0] + 0.0
+
+
+def heaviside(x, h0):
+    """0 for x < 0, h0 at 0, 1 for x > 0 (derivative 0)."""
+    x, h0 = _promote([x, h0])
+    return _ew.where(x < 0, 0.0, _ew.where(x > 0, 1.0, h0))
+
+
+def fmod(x, y):
+    """x − trunc(x / y)·y: the remainder with the dividend's sign (C's fmod)."""
+    x, y = _promote([x, y])
+    return x - fix(x / y) * y
+
+
+def floor_divide(x, y):
+    x, y = _promote([x, y])
+    return _ew.floor(x / y)
+
+
+def float_power(x, y):
+    """x ** y computed in float64."""
+    x, y = _promote([x, y])
+    return _ew.power(_ew.cast(x, "float64"), _ew.cast(y, "float64"))
+
+
+def radians(x):
+    return _promote([x])[0] * (math.pi / 180)
+
+
+def degrees(x):
+    return _promote([x])[0] * (180 / math.pi)
+
+
+def polyval(p, x):
+    """p[0]·x^(n−1) + … + p[n−1] by Horner's rule; p a sequence or a 1-D tensor."""
+    coefficients = [p[k] for k in range(p.shape[0])] if hasattr(p, "shape") else list(p)
+    (x,) = _promote([x])
+    if not coefficients:
+        return x * 0.0
+    result = x * 0.0 + coefficients[0]
+    for c in coefficients[1:]:
+        result = result * x + c
+    return result
+
+
+def vdot(a, b):
+    """Σ a·b over the flattened arrays."""
+    a, b = _promote([a, b])
+    if a.size != b.size:
+        raise ValueError(f"vdot: the inputs must have the same size, got {a.shape} and {b.shape}")
+    return _red.sum(_sh.reshape(a, (a.size,)) * _sh.reshape(b, (b.size,)))
+
+
+def convolve(a, v, mode="full"):
+    """The discrete linear convolution of two 1-D sequences (numpy.convolve), as a product
+    with the Toeplitz matrix of the shorter one."""
+    a, v = _promote([a, v])
+    if a.ndim != 1 or v.ndim != 1 or a.size == 0 or v.size == 0:
+        raise ValueError(f"convolve: two non-empty 1-D inputs are expected, got {a.shape} and {v.shape}")
+    if v.size > a.size:
+        a, v = v, a
+    n, m = a.size, v.size
+    # full[i] = Σ_j a[j] v[i − j]: a (n + m − 1) × n banded matrix built from v by indexing
+    rows, cols = _np.meshgrid(_np.arange(n + m - 1), _np.arange(n), indexing="ij")
+    offset = rows - cols
+    inside = (offset >= 0) & (offset < m)
+    band = _sh.take(v, _np.where(inside, offset, 0).ravel(), axis=0)
+    toeplitz = _sh.reshape(band, (n + m - 1, n)) * _np.asarray(inside, dtype=a.dtype)
+    full = _la.matmul(toeplitz, a)
+    if mode == "full":
+        return full
+    if mode == "same":
+        start = (m - 1) // 2
+        return full[start:start + n]
+    if mode == "valid":
+        return full[m - 1:n]
+    raise ValueError(f"convolve: mode must be 'full', 'same' or 'valid', got {mode!r}")
+

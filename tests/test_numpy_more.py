@@ -1,0 +1,121 @@
+"""graphc.numpy's creation, logic, rounding, statistics and signal functions against NumPy
+(interpreted and compiled), with derivatives checked by central differences where NumPy's
+function is differentiable."""
+import numpy as np
+import pytest
+
+import graphc as gc
+import graphc.numpy as gnp
+
+X = np.array([[-1.5, 0.5, 2.5, -0.25], [3.0, -2.2, 0.7, 1.9], [0.3, 4.1, -3.3, 2.6]])
+
+CASES = {   # name: (graphc of x, NumPy of x, differentiable)
+    "round": (gnp.round, np.round, False),
+    "round_2": (lambda x: gnp.round(x * 1.2345, 2), lambda x: np.round(x * 1.2345, 2), False),
+    "fix": (gnp.fix, np.fix, False),
+    "copysign": (lambda x: gnp.copysign(x, x[::-1, ::-1]), lambda x: np.copysign(x, x[::-1, ::-1]), True),
+    "heaviside": (lambda x: gnp.heaviside(gnp.round(x), 0.5), lambda x: np.heaviside(np.round(x), 0.5), False),
+    "fmod": (lambda x: gnp.fmod(x, 0.7), lambda x: np.fmod(x, 0.7), False),
+    "floor_divide": (lambda x: gnp.floor_divide(x, 0.7), lambda x: np.floor_divide(x, 0.7), False),
+    "float_power": (lambda x: gnp.float_power(gnp.abs(x) + 1, x), lambda x: np.float_power(np.abs(x) + 1, x), True),
+    "radians": (gnp.radians, np.radians, True),
+    "degrees": (gnp.degrees, np.degrees, True),
+    "positive": (gnp.positive, np.positive, True),
+    "polyval": (lambda x: gnp.polyval([2.0, -1.0, 0.5], x), lambda x: np.polyval([2.0, -1.0, 0.5], x), True),
+    "polyval_tensor": (lambda x: gnp.polyval(x[0], x[1]), lambda x: np.polyval(x[0], x[1]), True),
+    "vdot": (lambda x: gnp.vdot(x, x[::-1]), lambda x: np.vdot(x, x[::-1]), True),
+    "convolve_full": (lambda x: gnp.convolve(x[0], x[1, :3]), lambda x: np.convolve(x[0], x[1, :3]), True),
+    "convolve_same": (lambda x: gnp.convolve(x[1, :2], x[0], "same"), lambda x: np.convolve(x[1, :2], x[0], "same"), True),
+    "convolve_valid": (lambda x: gnp.convolve(x[0], x[2, :3], "valid"), lambda x: np.convolve(x[0], x[2, :3], "valid"), True),
+    "average": (lambda x: gnp.average(x, axis=1, weights=np.array([1.0, 2.0, 3.0, 4.0])),
+                lambda x: np.average(x, axis=1, weights=np.array([1.0, 2.0, 3.0, 4.0])), True),
+    "average_full_weights": (lambda x: gnp.average(x, weights=x * x + 1), lambda x: np.average(x, weights=x * x + 1), True),
+    "average_plain": (lambda x: gnp.average(x, axis=0), lambda x: np.average(x, axis=0), True),
+    "ptp": (lambda x: gnp.ptp(x, axis=1), lambda x: np.ptp(x, axis=1), True),
+    "cov": (gnp.cov, np.cov, True),
+    "cov_columns": (lambda x: gnp.cov(x, rowvar=False, ddof=0), lambda x: np.cov(x, rowvar=False, ddof=0), True),
+    "cov_xy": (lambda x: gnp.cov(x[0], x[1]), lambda x: np.cov(x[0], x[1]), True),
+    "corrcoef": (gnp.corrcoef, np.corrcoef, True),
+    "trapezoid": (lambda x: gnp.trapezoid(x, dx=0.5), lambda x: np.trapezoid(x, dx=0.5), True),
+    "trapezoid_x": (lambda x: gnp.trapezoid(x, x=np.array([0.0, 0.5, 1.5, 1.75]), axis=1),
+                    lambda x: np.trapezoid(x, x=np.array([0.0, 0.5, 1.5, 1.75]), axis=1), True),
+    "cumulative_sum": (lambda x: gnp.cumulative_sum(x, axis=1, include_initial=True),
+                       lambda x: np.concatenate([np.zeros((3, 1)), np.cumsum(x, axis=1)], axis=1), True),
+    "ediff1d": (gnp.ediff1d, np.ediff1d, True),
+    "gradient_axis": (lambda x: gnp.gradient(x, 0.5, axis=1), lambda x: np.gradient(x, 0.5, axis=1), True),
+    "gradient_all": (lambda x: gnp.stack(gnp.gradient(x), 0), lambda x: np.stack(np.gradient(x), 0), True),
+    "vander": (lambda x: gnp.vander(x[0], 3), lambda x: np.vander(x[0], 3), True),
+    "vander_increasing": (lambda x: gnp.vander(x[1], increasing=True), lambda x: np.vander(x[1], increasing=True), True),
+    "meshgrid_xy": (lambda x: gnp.stack(gnp.meshgrid(x[0], x[1, :3]), 0),
+                    lambda x: np.stack(np.meshgrid(x[0], x[1, :3]), 0), True),
+    "meshgrid_ij": (lambda x: gnp.stack(gnp.meshgrid(x[0], x[1, :3], x[2, :2], indexing="ij"), 0),
+                    lambda x: np.stack(np.meshgrid(x[0], x[1, :3], x[2, :2], indexing="ij"), 0), True),
+    "zeros_like": (lambda x: x + gnp.zeros_like(x) + gnp.ones_like(x) * 2 + gnp.full_like(x, 0.5),
+                   lambda x: x + 2.5, True),
+    "linspace": (lambda x: x[0] * gnp.linspace(0, 1, 4) + gnp.arange(4) + gnp.logspace(0, 1, 4),
+                 lambda x: x[0] * np.linspace(0, 1, 4) + np.arange(4) + np.logspace(0, 1, 4), True),
+    "identity_tri": (lambda x: x[:, :3] @ (gnp.identity(3) + gnp.tri(3) + gnp.zeros((3, 3)) + gnp.ones(3)),
+                     lambda x: x[:, :3] @ (np.identity(3) + np.tri(3) + 1), True),
+}
+
+X_NAN = np.array([[1.0, np.nan, -2.0], [np.nan, np.nan, np.nan], [0.5, 3.0, np.inf]])
+NAN_CASES = {
+    "nansum": (lambda x: gnp.nansum(x, axis=1), lambda x: np.nansum(x, axis=1)),
+    "nanmean": (lambda x: gnp.nanmean(x[[0, 2]], axis=1), lambda x: np.nanmean(x[[0, 2]], axis=1)),
+    "nanmax": (lambda x: gnp.nanmax(x[[0, 2]], axis=1), lambda x: np.nanmax(x[[0, 2]], axis=1)),
+    "nanmin": (lambda x: gnp.nanmin(x, axis=0), lambda x: np.nanmin(x, axis=0)),
+    "isnan": (gnp.isnan, np.isnan), "isinf": (gnp.isinf, np.isinf), "isfinite": (gnp.isfinite, np.isfinite),
+    "any": (lambda x: gnp.any(gnp.isnan(x), axis=1), lambda x: np.any(np.isnan(x), axis=1)),
+    "all": (lambda x: gnp.all(gnp.isnan(x), axis=1), lambda x: np.all(np.isnan(x), axis=1)),
+    "all_float": (lambda x: gnp.all(gnp.nan_to_num(x)), lambda x: np.all(np.nan_to_num(x))),
+    "count_nonzero": (lambda x: gnp.count_nonzero(gnp.nan_to_num(x) > 0, axis=0),
+                      lambda x: np.count_nonzero(np.nan_to_num(x) > 0, axis=0).astype(float)),
+    "logical": (lambda x: gnp.logical_xor(gnp.logical_and(x > 0, gnp.logical_not(gnp.isinf(x))),
+                                          gnp.logical_or(x < 0, gnp.isnan(x))),
+                lambda x: np.logical_xor(np.logical_and(x > 0, ~np.isinf(x)), np.logical_or(x < 0, np.isnan(x)))),
+    "operators": (lambda x: ((x > 0) & ~gnp.isinf(x)) | ((x < 0) ^ gnp.isnan(x)),
+                  lambda x: ((x > 0) & ~np.isinf(x)) | ((x < 0) ^ np.isnan(x))),
+    "signbit": (lambda x: gnp.signbit(gnp.nan_to_num(x) * -0.0 + gnp.nan_to_num(x) - 1),
+                lambda x: np.signbit(np.nan_to_num(x) * -0.0 + np.nan_to_num(x) - 1)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_against_numpy(name, tmp_path):
+    ours, reference, differentiable = CASES[name]
+    x = gc.var("x", X.shape)
+    y = ours(x)
+    with np.errstate(all="ignore"):
+        want = reference(X)
+    np.testing.assert_allclose(gc.evaluate(y, {x: X}), want, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(gc.compile([x], y, cache_dir=tmp_path)(X), want, rtol=1e-12, atol=1e-14)
+    if differentiable:
+        weights = gc.const(np.random.default_rng(1).standard_normal(y.shape))
+        gc.check_grads(gc.sum(y * weights), [x], {x: X})
+
+
+@pytest.mark.parametrize("name", sorted(NAN_CASES))
+def test_nan_and_logic_against_numpy(name, tmp_path):
+    ours, reference = NAN_CASES[name]
+    x = gc.var("x", X_NAN.shape)
+    y = ours(x)
+    with np.errstate(all="ignore"):
+        want = reference(X_NAN)
+    got = gc.compile([x], y, cache_dir=tmp_path)(X_NAN)
+    assert got.dtype == np.asarray(want).dtype or np.asarray(want).dtype == np.float64
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(gc.evaluate(y, {x: X_NAN}), want)
+
+
+def test_creation_dtypes_and_errors():
+    assert gnp.zeros((2, 3), dtype="float32").dtype == np.float32 and gnp.ones(4).shape == (4,)
+    assert gnp.arange(5).dtype == np.float64 and gnp.full((2,), True, dtype=bool).dtype == np.bool_
+    with pytest.raises(TypeError, match="int32"):
+        gnp.zeros(3, dtype=np.int32)
+    with pytest.raises(ValueError, match="1-D"):
+        gnp.meshgrid(gc.var("m", (2, 2)))
+    with pytest.raises(ValueError, match="mode"):
+        gnp.convolve(gc.var("a", (3,)), gc.var("b", (2,)), mode="circular")
+    with pytest.raises(TypeError, match="bool"):
+        gc.var("f", (2,)) & gc.var("g", (2,))
+    np.testing.assert_array_equal(gnp.triu_indices(3)[0], np.triu_indices(3)[0])

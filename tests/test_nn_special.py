@@ -143,7 +143,9 @@ def test_hyperbolic_functions_at_their_edges():
     x0 = np.array([1e200, 1e-10, 0.0])
     for f in (lambda: gc.compile([x], y)(x0), lambda: gc.evaluate(y, {x: x0})):
         asinh, sinh, atanh, grad = f()
+        with np.errstate(over="ignore", invalid="ignore"):      # sinh(1e200) = inf, arctanh(1e197) NaN
+            want_sinh, want_atanh = np.sinh(x0), np.arctanh(x0 * 1e-3)
         np.testing.assert_allclose(asinh, np.arcsinh(x0), rtol=1e-15)
-        np.testing.assert_allclose(sinh, np.sinh(x0), rtol=1e-15)
-        np.testing.assert_allclose(atanh, np.arctanh(x0 * 1e-3), rtol=1e-15)
+        np.testing.assert_allclose(sinh, want_sinh, rtol=1e-15)
+        np.testing.assert_allclose(atanh, want_atanh, rtol=1e-15)
         np.testing.assert_allclose(grad, [1e-200, 1.0, 1.0], rtol=1e-15)

@@ -21,7 +21,7 @@ from .dsl import trace
 from .ops.core import cast, const, var
 from .ops.elementwise import (abs_ as abs, clip, cos, exp, expm1, log, log1p, maximum, minimum,
                               power, relu, sigmoid, sign, sin, softplus, sqrt, square,
-                              stop_gradient, tan, tanh, where)
+                              optimization_barrier, stop_gradient, tan, tanh, where)
 from .ops.linalg import dot, matmul, outer
 from .ops.reduce import logsumexp, max, mean, min, prod, softmax, sum
 from .ops.scan import fori_loop, scan
@@ -40,6 +40,6 @@ __all__ = [
     "exp", "expand_dims", "expm1", "float32", "float64", "fori_loop", "format", "linalg", "nn", "scipy", "log", "log1p",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
     "prod", "relu", "reshape", "scan", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
-    "square", "squeeze", "stack", "stop_gradient", "sum", "tan", "tanh", "to_dot", "trace",
+    "square", "squeeze", "stack", "stop_gradient", "optimization_barrier", "sum", "tan", "tanh", "to_dot", "trace",
     "transpose", "var", "where",
 ]

@@ -15,7 +15,7 @@ _LINALG = {
     "svd": lambda n: _batch(n.inputs[0]) * 12 * max(n.inputs[0].shape[-2:]) * min(n.inputs[0].shape[-2:]) ** 2,
 }
 _FREE = {"var", "const", "reshape", "transpose", "broadcast_to", "slice", "rev", "tuple_get", "pad",
-         "concatenate", "stop_gradient"}
+         "concatenate", "stop_gradient", "optimization_barrier"}
 
 
 def _batch(x):
@@ -41,7 +41,7 @@ def graph_flops(order) -> int:
 # Relative cost of one element of an elementwise op, for deciding whether to recompute
 # a value inside each loop that reads it rather than store it.
 _ELEMENT_COST = {"add": 1, "sub": 1, "mul": 1, "neg": 1, "abs": 1, "sign": 1, "where": 1, "cast": 1,
-                 "maximum": 1, "minimum": 1, "stop_gradient": 0, "lt": 1, "le": 1, "gt": 1, "ge": 1,
+                 "maximum": 1, "minimum": 1, "stop_gradient": 0, "optimization_barrier": 0, "lt": 1, "le": 1, "gt": 1, "ge": 1,
                  "eq": 1, "ne": 1, "pad": 1, "div": 4, "sqrt": 6}
 
 

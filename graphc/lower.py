@@ -142,7 +142,7 @@ def _decide(order, out_ids, users, stored_source, recompute):
         elif name == "reshape" and not _is_unit_reshape(n):
             mat.add(n.id)                           # an alias of its stored operand
             demanded.add(n.inputs[0].id)
-        elif n.id in out_ids or n.id in demanded:
+        elif n.id in out_ids or n.id in demanded or name == "optimization_barrier":
             mat.add(n.id)
         elif _is_view(n) and stored_source[n.id]:
             pass

@@ -119,3 +119,47 @@ def test_creation_dtypes_and_errors():
     with pytest.raises(TypeError, match="bool"):
         gc.var("f", (2,)) & gc.var("g", (2,))
     np.testing.assert_array_equal(gnp.triu_indices(3)[0], np.triu_indices(3)[0])
+
+
+SORT_X = np.array([[3.0, -1.0, np.nan, 2.0, 2.0, -np.inf, 0.5],
+                   [1.0, np.inf, -2.0, 0.0, -0.0, 7.0, 1.0],
+                   [5.0, 4.0, 3.0, 2.0, 1.0, 0.0, -1.0]])
+
+
+@pytest.mark.parametrize("axis", [-1, 0, None])
+def test_sort_against_numpy(axis, tmp_path):
+    """NaNs last, infinities and ties in place, any axis, lengths not powers of two."""
+    x = gc.var("x", SORT_X.shape)
+    y = gnp.sort(x, axis=axis)
+    want = np.sort(SORT_X, axis=axis)
+    np.testing.assert_array_equal(gc.evaluate(y, {x: SORT_X}), want)
+    np.testing.assert_array_equal(gc.compile([x], y, cache_dir=tmp_path)(SORT_X), want)
+
+
+def test_sort_derivatives_route_to_the_sorted_positions(tmp_path):
+    values = np.random.default_rng(5).permutation(np.linspace(-2, 2, 2 * 13)).reshape(2, 13)
+    x = gc.var("x", values.shape)
+    weights = np.arange(13.0)
+    loss = gc.sum(gnp.sort(x) * weights)
+    grad = gc.compile([x], gc.grad(loss, x), cache_dir=tmp_path)(values)
+    want = np.empty_like(values)
+    for row in range(2):
+        want[row, np.argsort(values[row])] = weights
+    np.testing.assert_array_equal(grad, want)
+    gc.check_grads(loss, [x], {x: values}, order=2)
+
+
+@pytest.mark.parametrize("q", [0.5, 0.0, 1.0, 0.37, [0.1, 0.9]])
+def test_quantiles_against_numpy(q, tmp_path):
+    values = np.random.default_rng(6).standard_normal((4, 9))
+    x = gc.var("x", values.shape)
+    outs = [gnp.quantile(x, q, axis=1), gnp.quantile(x, q), gnp.percentile(x, np.asarray(q) * 100, axis=0),
+            gnp.quantile(x, q, axis=1, keepdims=True)]
+    wants = [np.quantile(values, q, axis=1), np.quantile(values, q), np.percentile(values, np.asarray(q) * 100, axis=0),
+             np.quantile(values, q, axis=1, keepdims=True)]
+    for got, want in zip(gc.compile([x], outs, cache_dir=tmp_path)(values), wants):
+        np.testing.assert_allclose(got, want, rtol=1e-14)
+    np.testing.assert_allclose(gc.evaluate(gnp.median(x, axis=0), {x: values}), np.median(values, axis=0))
+    gc.check_grads(gc.sum(gnp.median(x, axis=1) * 3.0 + gnp.quantile(x, 0.3)), [x], {x: values})
+    with pytest.raises(ValueError, match="q must be"):
+        gnp.quantile(x, 1.5)

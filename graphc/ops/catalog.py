@@ -155,6 +155,7 @@ CASES = [
     OpCase("erfc", ew.erfc, lambda x: np.vectorize(math.erfc)(x).astype(x.dtype), R, (M34,)),
     OpCase("floor", lambda x: ew.floor(x * 3), lambda x: np.floor(x * 3), R, (M34,), differentiable=()),
     OpCase("ceil", lambda x: ew.ceil(x * 3), lambda x: np.ceil(x * 3), R, (M34,), differentiable=()),
+    OpCase("optimization_barrier", lambda x: ew.optimization_barrier(x * 2.0), lambda x: x * 2.0, R, (M34,)),
     OpCase("rint", lambda x: ew.rint(x * 3), lambda x: np.rint(x * 3), R, (M34,), differentiable=()),
     OpCase("copysign", ew.copysign, np.copysign, ("nonzero", "nonzero"), (M34, M34), broadcast=True,
            differentiable=(0,)),

@@ -134,6 +134,11 @@ erfc_p, erfc = elementwise("erfc", _elementwise_ref(math.erfc),
                            "1 - erf(x), accurate where erf(x) is near 1.", c="GC_M(erfc{f})({0})")
 floor_p, floor = elementwise("floor", np.floor, None, 1, "Round down (derivative 0).", c="floor{f}({0})")
 ceil_p, ceil = elementwise("ceil", np.ceil, None, 1, "Round up (derivative 0).", c="ceil{f}({0})")
+optimization_barrier_p, optimization_barrier = elementwise(
+    "optimization_barrier", lambda x: x, [lambda g, out, x: optimization_barrier(g)], 1,
+    "The identity, always stored (never fused into its readers), as jax.lax.optimization_barrier: "
+    "cuts chains whose fused code would repeat (a sorting network's stages, each read twice).",
+    c="{0}")
 rint_p, rint = elementwise("rint", np.rint, None, 1, "Round to the nearest integer, halves to even "
                           "(derivative 0).", c="rint{f}({0})")
 copysign_p, copysign = elementwise("copysign", np.copysign,

@@ -332,11 +332,27 @@ def _infer_take(x, indices, axis):
 
 
 def _untake(g, indices, axis, n):
-    """The adjoint of take: g scattered and summed into n slots along `axis`, written as
-    Σⱼ where(indices[j] == i, g[j], 0) so that it is exact and fuses into one reduction."""
+    """The adjoint of take: g scattered and summed into n slots along `axis`. When no slot
+    is taken more than a few times (a permutation, unique indices), gathers: slot i reads
+    the r-th g that came from it (or a zero), summed over r — O(n) work. Otherwise
+    Σⱼ where(indices[j] == i, g[j], 0), exact and fused into one reduction, O(n·k)."""
     from .elementwise import where
     from .reduce import reduce_sum_p
     k = len(indices)
+    counts = np.bincount(np.asarray(indices, dtype=np.int64), minlength=n)
+    if k and counts.max() <= 4:
+        padded = pad_zeros(g, [0] * g.ndim, [int(a == axis) for a in range(g.ndim)])   # slot k: a zero
+        total = None
+        for r in range(int(counts.max())):
+            table = np.full(n, k, dtype=np.int64)
+            seen = np.zeros(n, dtype=np.int64)
+            for j, i in enumerate(indices):
+                if seen[i] == r:
+                    table[i] = j
+                seen[i] += 1
+            part = take_p.bind(padded, indices=tuple(int(t) for t in table), axis=axis)
+            total = part if total is None else total + part
+        return total
     moved = transpose(g, (axis,) + tuple(a for a in range(g.ndim) if a != axis))     # (k, rest)
     rest = moved.shape[1:]
     hit = iota((n, k), 0, g.dtype) == reshape(const(np.asarray(indices, dtype=float), g.dtype), (1, k))

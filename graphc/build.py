@@ -57,24 +57,26 @@ def vector_math_flags(source: str, cc: str) -> list:
     """Build and link flags for glibc's vector libm (libmvec) when the source declares vector
     versions of the libm functions it calls and the compiler can link them; else none (the
     calls stay libm's scalar ones)."""
-    return ["-DGRAPHC_LIBMVEC", "-lmvec"] if _VECTOR_MATH.search(source) and has_libmvec(cc) else []
+    version = libmvec_version(cc) if _VECTOR_MATH.search(source) else None
+    return [f"-DGRAPHC_LIBMVEC={version}", "-lmvec"] if version else []
 
 
 @functools.lru_cache(maxsize=None)
-def has_libmvec(cc: str) -> bool:
-    """Whether `cc` is gcc on x86-64 with glibc 2.35 or later (whose libmvec has every
-    function codegen/c.py declares) and finds libmvec to link."""
+def libmvec_version(cc: str):
+    """glibc's minor version (22 or later: libmvec's first) if `cc` is gcc on x86-64 with
+    glibc and finds libmvec to link; else None."""
     libc, version = platform.libc_ver()
     if platform.machine() not in ("x86_64", "AMD64") or libc != "glibc" or "clang" in compiler_version(cc):
-        return False
+        return None
     try:
-        if tuple(int(part) for part in version.split(".")[:2]) < (2, 35):
-            return False
+        major, minor = (int(part) for part in version.split(".")[:2])
         found = subprocess.run([cc, "-print-file-name=libmvec.so"], capture_output=True, text=True,
                                timeout=30).stdout.strip()
     except (OSError, ValueError, subprocess.SubprocessError):
-        return False
-    return os.path.isabs(found) and os.path.exists(found)
+        return None
+    if (major, minor) < (2, 22) or not (os.path.isabs(found) and os.path.exists(found)):
+        return None
+    return minor if major == 2 else 99
 
 
 def optimization_flags(source: str, nodes=None) -> list:

@@ -12,7 +12,7 @@ import pytest
 import graphc as gc
 import graphc.numpy as gnp
 import graphc.scipy.special as gsp
-from graphc.build import find_compiler, has_libmvec
+from graphc.build import find_compiler, libmvec_version
 
 HUGE = [1e5, -1e9, 1e22, -1e300, 6381956970095103 * 2.0 ** 797, np.finfo(np.float64).max]
 SPECIAL = [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -1e-310, 1e-300]
@@ -101,7 +101,7 @@ def test_binary_within_four_ulp(name, dtype):
 def test_sine_and_cosine_of_one_argument_stay_two_vector_calls():
     """gcc would merge sin(x) and cos(x) into one scalar sincos call, which does not
     vectorise; the kernel calls the vector versions of both."""
-    if not has_libmvec(find_compiler()):
+    if not libmvec_version(find_compiler()):
         pytest.skip("no libmvec here: the calls are libm's scalar ones")
     x = gc.var("x", (1000,))
     f = gc.compile([x], [gc.grad(gc.sum(gc.sin(x) * gc.cos(x)), x)])
@@ -125,3 +125,18 @@ def test_a_value_gives_one_result_wherever_it_falls_in_a_loop(dtype):
     for got in gc.compile([v], outputs)(x):
         for k in range(17):
             assert np.unique(got[k::17]).size == 1
+
+
+def test_an_older_glibc_vectorises_what_its_libmvec_has(tmp_path, monkeypatch):
+    """glibc 2.22-2.34's libmvec has sin, cos, log and pow only: with that version, tan
+    stays libm's scalar call and the kernel still builds, loads and agrees."""
+    import graphc.build as build
+    if not libmvec_version(find_compiler()):
+        pytest.skip("no libmvec here")
+    monkeypatch.setattr(build, "libmvec_version", lambda cc: 31)
+    x = gc.var("x", (1000,))
+    f = gc.compile([x], [gc.sin(x) + gc.tan(x * 0.5)], cache_dir=tmp_path)
+    binary = open(f.library_path, "rb").read()
+    assert b"v_sin" in binary and b"v_tan" not in binary
+    xv = np.linspace(-2, 2, 1000)
+    np.testing.assert_allclose(f(xv)[0], np.sin(xv) + np.tan(xv * 0.5), rtol=1e-14)

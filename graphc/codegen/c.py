@@ -432,8 +432,8 @@ class Emitter(CallEmitter):
             head += [f"/* ---- csrc/{helper}.c ({dtype}) ---- */", csrc.instantiate(helper, dtype), ""]
         head += list(self.declarations.values())
         code = "\n".join(self.functions + entry)
-        if "for (" in code:           # loop-free programs keep libm's scalar calls (and compile faster)
-            head.append(vector_math.declarations(vector_math.used(code)))
+        # loop-free programs keep libm's scalar calls (and compile faster)
+        head.append(vector_math.declarations(vector_math.used(code), vector="for (" in code))
         decl = [f"#define {self.name.upper()}_WORK_BYTES {p.arena_bytes}", "#if GC_IN_UNIT(0, 1)",
                 f"size_t {self.name}_work_bytes(void) {{ return {p.arena_bytes}; }}", "#endif", ""]
         return "\n".join(head + [""] + decl + self.functions + entry + [""])

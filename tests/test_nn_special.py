@@ -149,3 +149,51 @@ def test_hyperbolic_functions_at_their_edges():
         np.testing.assert_allclose(sinh, want_sinh, rtol=1e-15)
         np.testing.assert_allclose(atanh, want_atanh, rtol=1e-15)
         np.testing.assert_allclose(grad, [1e-200, 1.0, 1.0], rtol=1e-15)
+
+
+def test_gamma_family_against_scipy_and_mpmath(tmp_path):
+    """gammaln, digamma and polygamma over positive and negative arguments (near the poles
+    too, where mpmath is the reference: SciPy's digamma loses digits there), both dtypes."""
+    import mpmath
+    import scipy.special as sc
+    mpmath.mp.dps = 30
+    x = np.concatenate([np.linspace(0.01, 60, 3001), np.linspace(-7.99, -0.01, 1999)])
+    x = x[np.abs(x - np.round(x)) > 1e-3]
+    v = gc.var("x", x.shape)
+    outs = [gsp.gammaln(v), gsp.digamma(v), gsp.polygamma(1, v), gsp.polygamma(3, v)]
+    got = gc.compile([v], outs, cache_dir=tmp_path)(x)
+    positive = x > 0
+    np.testing.assert_allclose(got[0], sc.gammaln(x), rtol=1e-13, atol=1e-14)
+    for k, n in enumerate([0, 1, 3]):
+        np.testing.assert_allclose(got[k + 1][positive], sc.polygamma(n, x[positive]), rtol=1e-13)
+        sample = np.flatnonzero(~positive)[::50]
+        want = [float(mpmath.polygamma(n, mpmath.mpf(float(t)))) for t in x[sample]]
+        np.testing.assert_allclose(got[k + 1][sample], want, rtol=1e-12)
+    poles = gc.compile([v], outs[1:], cache_dir=tmp_path)(np.resize([0.0, -1.0, -3.0], x.shape))
+    assert all(np.isnan(p).all() for p in poles)
+    x32 = x.astype(np.float32)
+    v32 = gc.var("x32", x.shape, "float32")
+    got32 = gc.compile([v32], [gsp.gammaln(v32), gsp.digamma(v32)], cache_dir=tmp_path)(x32)
+    assert got32[0].dtype == np.float32
+    np.testing.assert_allclose(got32[1][positive], sc.digamma(x32[positive].astype(np.float64)), rtol=2e-6,
+                               atol=1e-6)
+
+
+def test_poisson_log_likelihood_to_second_order():
+    """Σ k log λ − λ − gammaln(k + 1) with λ = exp(a + b t), and gammaln of a parameter:
+    gradients and Hessians (through digamma and polygamma) by central differences."""
+    t = np.linspace(0, 1, 7)
+    counts = np.array([1.0, 0.0, 3.0, 2.0, 5.0, 4.0, 8.0])
+    a, b, s = gc.var("a"), gc.var("b"), gc.var("s")
+    lam = gc.exp(a + b * gc.const(t))
+    ll = gc.sum(counts * gc.log(lam) - lam - gsp.gammaln(gc.const(counts) + 1.0)) + gsp.gammaln(s) \
+        + gsp.betaln(s, s * 2.0) + gsp.multigammaln(s + 3.0, 3)
+    gc.check_grads(ll, [a, b, s], {a: 0.3, b: 1.1, s: 1.7}, order=2)
+    gc.check_grads(gsp.digamma(s) * gsp.gammaln(s), [s], {s: -2.4}, order=2)
+
+
+def test_polygamma_order_must_be_a_static_non_negative_int():
+    with pytest.raises(ValueError, match="order n"):
+        gsp.polygamma(-1, gc.var("x"))
+    with pytest.raises(ValueError, match="order n"):
+        gsp.polygamma(1.5, gc.var("x"))

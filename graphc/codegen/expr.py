@@ -162,12 +162,12 @@ class Body:
             result = self.gen_reduce(node, index)
         else:
             args = [self.gen(x, broadcast_index(index, x.shape, node.shape)) for x in node.inputs]
-            template = node.op.c(node.params["dtype"]) if callable(node.op.c) else node.op.c
+            template = node.op.c(**node.params) if callable(node.op.c) else node.op.c
             math_dtype = node.inputs[0].dtype if node.inputs else node.dtype
             text = template.format(*args, f="f" if math_dtype == dtypes.float32 else "",
                                    T=dtypes.ctype(node.dtype), v=_SFX.get(math_dtype, ""))
             if "{v}" in template:
-                self.need("vmath", math_dtype)
+                self.need(getattr(node.op, "csrc", "vmath"), math_dtype)
             local = f"v{self.count}"
             self.count += 1
             self.cost += element_cost(node)

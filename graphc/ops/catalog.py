@@ -156,6 +156,12 @@ CASES = [
     OpCase("floor", lambda x: ew.floor(x * 3), lambda x: np.floor(x * 3), R, (M34,), differentiable=()),
     OpCase("ceil", lambda x: ew.ceil(x * 3), lambda x: np.ceil(x * 3), R, (M34,), differentiable=()),
     OpCase("optimization_barrier", lambda x: ew.optimization_barrier(x * 2.0), lambda x: x * 2.0, R, (M34,)),
+    OpCase("gammaln", ew.gammaln, lambda x: __import__("scipy.special").special.gammaln(x).astype(x.dtype),
+           ("nonzero",), (M34,)),
+    OpCase("digamma", lambda x: ew.digamma(x * 1.3), lambda x: __import__("scipy.special").special.digamma(x * 1.3)
+           .astype(x.dtype), ("nonzero",), (M34,)),
+    OpCase("polygamma", lambda x: ew.polygamma(2, x + 1.0), lambda x: __import__("scipy.special").special
+           .polygamma(2, x + 1.0).astype(x.dtype), P, (M34,)),
     OpCase("rint", lambda x: ew.rint(x * 3), lambda x: np.rint(x * 3), R, (M34,), differentiable=()),
     OpCase("copysign", ew.copysign, np.copysign, ("nonzero", "nonzero"), (M34, M34), broadcast=True,
            differentiable=(0,)),

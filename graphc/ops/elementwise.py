@@ -139,6 +139,43 @@ optimization_barrier_p, optimization_barrier = elementwise(
     "The identity, always stored (never fused into its readers), as jax.lax.optimization_barrier: "
     "cuts chains whose fused code would repeat (a sorting network's stages, each read twice).",
     c="{0}")
+def _scipy_special(name):
+    def ref(*args, **params):
+        import scipy.special
+        x = args[-1]
+        return getattr(scipy.special, name)(*params.values(), *args).astype(x.dtype)
+    return ref
+
+
+gammaln_p, gammaln = elementwise("gammaln", _scipy_special("gammaln"), [lambda g, out, x: g * digamma(x)], 1,
+                                 "log |Γ(x)| (libm's lgamma).", c="lgamma{f}({0})")
+digamma_p, digamma = elementwise("digamma", _scipy_special("digamma"), [lambda g, out, x: g * polygamma(1, x)],
+                                 1, "ψ(x) = d/dx log Γ(x).", c="gc_digamma{v}({0})")
+digamma_p.csrc = "special"
+
+
+def _infer_polygamma(x, n):
+    require_float("polygamma", x)
+    return x.shape, x.dtype
+
+
+polygamma_p = Primitive("polygamma", nin=1, infer=_infer_polygamma, ref=_errstate(_scipy_special("polygamma")),
+                        jvp=[lambda g, out, x, n: g * polygamma(n + 1, x)],
+                        vjp=[lambda g, out, x, n: g * polygamma(n + 1, x)],
+                        doc="ψ⁽ⁿ⁾(x), the n-th derivative of digamma (NaN at the poles 0, −1, −2, … and for n > 60).",
+                        c=lambda n: f"gc_polygamma{{v}}({int(n)}, {{0}})")
+polygamma_p.batch = broadcasting_batch(polygamma_p)
+polygamma_p.csrc = "special"
+
+
+def polygamma(n, x):
+    """ψ⁽ⁿ⁾(x) for a static order n ≥ 0 (digamma for n = 0)."""
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"polygamma: the order n must be a non-negative int, got {n!r}")
+    (x,) = lift_promoted([x])
+    return digamma(x) if n == 0 else polygamma_p.bind(x, n=int(n))
+
+
 rint_p, rint = elementwise("rint", np.rint, None, 1, "Round to the nearest integer, halves to even "
                           "(derivative 0).", c="rint{f}({0})")
 copysign_p, copysign = elementwise("copysign", np.copysign,

@@ -1,6 +1,7 @@
 """`graphc.scipy.special`: the differentiable special functions of `scipy.special` (and
 `jax.scipy.special`) over graphc tensors. erf and erfc are primitives (libm's, vectorised
-where glibc's libmvec is); the rest are composites written to avoid cancellation and
+where glibc's libmvec is), gammaln (libm's lgamma) too, and digamma and polygamma (ours,
+csrc/special.c) give its derivatives to any order; the rest are composites written to avoid cancellation and
 overflow where the textbook formula has them."""
 import math
 
@@ -8,6 +9,8 @@ from ..ops import elementwise as _ew, reduce as _red
 from ..ops.core import lift_promoted as _promote
 
 erf, erfc = _ew.erf, _ew.erfc
+gammaln, digamma, polygamma = _ew.gammaln, _ew.digamma, _ew.polygamma
+psi = digamma
 expit = _ew.sigmoid
 logsumexp, softmax = _red.logsumexp, _red.softmax
 
@@ -49,6 +52,21 @@ def entr(x):
     x = _promote([x])[0]
     positive = _ew.where(x > 0, x, 1.0)
     return _ew.where(x > 0, -(x * _ew.log(positive)), _ew.where(x == 0, 0.0, -math.inf))
+
+
+def betaln(a, b):
+    """log |B(a, b)| = gammaln(a) + gammaln(b) − gammaln(a + b)."""
+    a, b = _promote([a, b])
+    return gammaln(a) + gammaln(b) - gammaln(a + b)
+
+
+def multigammaln(a, d):
+    """The log of the multivariate gamma function of dimension d (as SciPy)."""
+    (a,) = _promote([a])
+    total = a * 0.0 + d * (d - 1) / 4 * math.log(math.pi)
+    for j in range(d):
+        total = total + gammaln(a - j / 2)
+    return total
 
 
 def ndtr(x):

@@ -64,8 +64,9 @@ def _boolean(name, fn):
     """NumPy's bitwise operator on booleans (the only dtype graphc has it for)."""
     def op(*xs):
         xs = [_lift(x) for x in xs]
-        if any_float := [x.dtype for x in xs if x.dtype.kind != "b"]:
-            raise TypeError(f"{name}: graphc has it for boolean tensors only, got {any_float[0]}")
+        for x in xs:
+            if x.dtype.kind != "b":
+                raise TypeError(f"{name}: graphc has it for boolean tensors only, got {x.dtype}")
         return fn(*xs)
     op.__name__ = name
     return op

@@ -25,7 +25,7 @@ def average(x, axis=None, weights=None, returned=False, keepdims=False):
             raise ValueError(f"average: weights of shape {w.shape} do not fit x of shape {x.shape} "
                              f"along axis {axis}")
         w = _sh.reshape(w, tuple(w.shape[0] if k == axis % x.ndim else 1 for k in range(x.ndim)))
-    w = w + x * 0.0                                   # broadcast to x's shape
+    w = _sh.broadcast_to(w, x.shape)
     total = _red.sum(w, axis=axis, keepdims=keepdims)
     result = _red.sum(w * x, axis=axis, keepdims=keepdims) / total
     return (result, total) if returned else result

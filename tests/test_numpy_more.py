@@ -163,3 +163,17 @@ def test_quantiles_against_numpy(q, tmp_path):
     gc.check_grads(gc.sum(gnp.median(x, axis=1) * 3.0 + gnp.quantile(x, 0.3)), [x], {x: values})
     with pytest.raises(ValueError, match="q must be"):
         gnp.quantile(x, 1.5)
+
+
+@pytest.mark.parametrize("indices", [[2, 0, 2, 1, 2, 3, 3], [3, 1, 0, 2], [1] * 6 + [0]])
+def test_the_adjoint_of_a_gather_adds_repeats(indices, tmp_path):
+    """Slots taken at most 4 times (gathers from the padded cotangent) and more (the sum
+    over positions): both equal NumPy's add.at."""
+    from graphc.ops.shape import take
+    x = gc.var("x", (4, 3))
+    w = np.random.default_rng(0).standard_normal((len(indices), 3))
+    g = gc.grad(gc.sum(take(x, indices, 0) * w), x)
+    want = np.zeros((4, 3))
+    np.add.at(want, indices, w)
+    np.testing.assert_allclose(gc.evaluate(g, {x: np.ones((4, 3))}), want, rtol=1e-15)
+    np.testing.assert_allclose(gc.compile([x], g, cache_dir=tmp_path)(np.ones((4, 3))), want, rtol=1e-15)

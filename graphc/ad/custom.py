@@ -96,7 +96,22 @@ def _flat(value):
     return [lift(value)], True
 
 
-class custom_vjp:
+class UserRuleFunction:
+    """What custom_vjp and custom_jvp share: the wrapped function, and its arguments lifted
+    once a rule is there."""
+    kind = ""
+
+    def __init__(self, fn):
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+
+    def _arguments(self, rule, how, args):
+        if rule is None:
+            raise TypeError(f"{self.kind}: {getattr(self.fn, '__name__', 'the function')} has no rule yet; {how}")
+        return [lift(a) for a in args]
+
+
+class custom_vjp(UserRuleFunction):
     """`fn` with a reverse-mode rule of the user's, as jax.custom_vjp:
 
         @gc.custom_vjp
@@ -107,20 +122,18 @@ class custom_vjp:
 
     Arguments and results are tensors (a tuple or list of results for several). Forward
     mode (jvp, and the forward half of hvp and hessian) differentiates `fn` itself."""
+    kind = "custom_vjp"
 
     def __init__(self, fn):
-        functools.update_wrapper(self, fn)
-        self.fn, self.fwd, self.bwd = fn, None, None
+        super().__init__(fn)
+        self.fwd, self.bwd = None, None
 
     def defvjp(self, fwd, bwd):
         self.fwd, self.bwd = fwd, bwd
         return self
 
     def __call__(self, *args):
-        if self.bwd is None:
-            raise TypeError(f"custom_vjp: {getattr(self.fn, '__name__', 'the function')} has no rule yet; "
-                            "call .defvjp(fwd, bwd) first")
-        xs = [lift(a) for a in args]
+        xs = self._arguments(self.bwd, "call .defvjp(fwd, bwd) first", args)
         primal = self.fwd(*xs)
         if not isinstance(primal, tuple) or len(primal) != 2:
             raise TypeError("custom_vjp: fwd must return (outputs, residuals)")

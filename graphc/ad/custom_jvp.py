@@ -4,13 +4,12 @@ mode calls it; reverse mode transposes it, as JAX does — the rule is linear in
 tangents, so the cotangent of each argument is the VJP of the rule's tangent outputs with
 respect to placeholder tangents (graphc's VJP rules are the transposes). Its outputs pass
 through one `custom_jvp` node, which `gc.compile` removes first (custom.strip)."""
-import functools
 
 from ..ir import Tensor, substitute, toposort
-from ..ops.core import Primitive, lift, var
+from ..ops.core import Primitive, var
 from ..ops.shape import broadcast_to, zeros
 from .common import zeros_like
-from .custom import _flat, bind_passthrough, passthrough_infer, passthrough_ref
+from .custom import UserRuleFunction, _flat, bind_passthrough, passthrough_infer, passthrough_ref
 from .vmap import vmap
 
 
@@ -81,7 +80,7 @@ custom_jvp_p.batch = _batch
 custom_jvp_p.user_rule = True
 
 
-class custom_jvp:
+class custom_jvp(UserRuleFunction):
     """`fn` with a forward-mode rule of the user's, as jax.custom_jvp:
 
         @gc.custom_jvp
@@ -93,17 +92,16 @@ class custom_jvp:
 
     Reverse mode transposes the rule, so it must be linear in the tangents (as in JAX)."""
 
+    kind = "custom_jvp"
+
     def __init__(self, fn):
-        functools.update_wrapper(self, fn)
-        self.fn, self.rule = fn, None
+        super().__init__(fn)
+        self.rule = None
 
     def defjvp(self, rule):
         self.rule = rule
         return rule
 
     def __call__(self, *args):
-        if self.rule is None:
-            raise TypeError(f"custom_jvp: {getattr(self.fn, '__name__', 'the function')} has no rule yet; "
-                            "decorate one with .defjvp first")
-        xs = [lift(a) for a in args]
+        xs = self._arguments(self.rule, "decorate one with .defjvp first", args)
         return bind_passthrough(custom_jvp_p, self.fn(*xs), xs, rule=self.rule)

@@ -61,10 +61,13 @@ def elementwise(name, ref, rules, nin, doc, c):
 _LN2, _LN10, _TWO_OVER_SQRT_PI = math.log(2.0), math.log(10.0), 2 / math.sqrt(math.pi)
 
 
-def _elementwise_ref(scalar):
-    """A NumPy reference from a Python float function (math.erf: NumPy has none)."""
-    vectorised = np.vectorize(scalar, otypes=[np.float64])
-    return lambda x: vectorised(x).astype(x.dtype)
+def _scipy_special(name):
+    """A NumPy reference from scipy.special (NumPy has no erf or gamma functions); static
+    parameters (polygamma's order) come first, as SciPy takes them."""
+    def ref(*args, **params):
+        import scipy.special
+        return getattr(scipy.special, name)(*params.values(), *args).astype(args[-1].dtype)
+    return ref
 
 
 def _sigmoid_ref(x):
@@ -126,10 +129,10 @@ log10_p, log10 = elementwise("log10", np.log10, [lambda g, out, x: g / x * (1 / 
                              "Base-10 logarithm.", c="GC_M(log10{f})({0})")
 cbrt_p, cbrt = elementwise("cbrt", np.cbrt, [lambda g, out, x: g / (3 * out * out)], 1, "Cube root.",
     c="GC_M(cbrt{f})({0})")
-erf_p, erf = elementwise("erf", _elementwise_ref(math.erf),
+erf_p, erf = elementwise("erf", _scipy_special("erf"),
                          [lambda g, out, x: g * (_TWO_OVER_SQRT_PI * exp(-(x * x)))], 1,
                          "The error function (2/√π) ∫₀ˣ e^(−t²) dt.", c="GC_M(erf{f})({0})")
-erfc_p, erfc = elementwise("erfc", _elementwise_ref(math.erfc),
+erfc_p, erfc = elementwise("erfc", _scipy_special("erfc"),
                            [lambda g, out, x: -(g * (_TWO_OVER_SQRT_PI * exp(-(x * x))))], 1,
                            "1 - erf(x), accurate where erf(x) is near 1.", c="GC_M(erfc{f})({0})")
 floor_p, floor = elementwise("floor", np.floor, None, 1, "Round down (derivative 0).", c="floor{f}({0})")
@@ -139,14 +142,6 @@ optimization_barrier_p, optimization_barrier = elementwise(
     "The identity, always stored (never fused into its readers), as jax.lax.optimization_barrier: "
     "cuts chains whose fused code would repeat (a sorting network's stages, each read twice).",
     c="{0}")
-def _scipy_special(name):
-    def ref(*args, **params):
-        import scipy.special
-        x = args[-1]
-        return getattr(scipy.special, name)(*params.values(), *args).astype(x.dtype)
-    return ref
-
-
 gammaln_p, gammaln = elementwise("gammaln", _scipy_special("gammaln"), [lambda g, out, x: g * digamma(x)], 1,
                                  "log |Γ(x)| (libm's lgamma).", c="lgamma{f}({0})")
 digamma_p, digamma = elementwise("digamma", _scipy_special("digamma"), [lambda g, out, x: g * polygamma(1, x)],

@@ -342,14 +342,14 @@ def _untake(g, indices, axis, n):
     counts = np.bincount(np.asarray(indices, dtype=np.int64), minlength=n)
     if k and counts.max() <= 4:
         padded = pad_zeros(g, [0] * g.ndim, [int(a == axis) for a in range(g.ndim)])   # slot k: a zero
+        idx = np.asarray(indices, dtype=np.int64)
+        order = np.argsort(idx, kind="stable")                  # positions j, grouped by slot
+        slots = idx[order]
+        rank = np.arange(k) - np.searchsorted(slots, slots)      # j's occurrence number in its slot
         total = None
         for r in range(int(counts.max())):
             table = np.full(n, k, dtype=np.int64)
-            seen = np.zeros(n, dtype=np.int64)
-            for j, i in enumerate(indices):
-                if seen[i] == r:
-                    table[i] = j
-                seen[i] += 1
+            table[slots[rank == r]] = order[rank == r]
             part = take_p.bind(padded, indices=tuple(int(t) for t in table), axis=axis)
             total = part if total is None else total + part
         return total

@@ -5,6 +5,7 @@ csrc/special.c) give its derivatives to any order; the rest are composites writt
 overflow where the textbook formula has them."""
 import math
 
+from .. import nn as _nn
 from ..ops import elementwise as _ew, reduce as _red
 from ..ops.core import lift_promoted as _promote
 
@@ -12,6 +13,7 @@ erf, erfc = _ew.erf, _ew.erfc
 gammaln, digamma, polygamma = _ew.gammaln, _ew.digamma, _ew.polygamma
 psi = digamma
 expit = _ew.sigmoid
+log_expit = _nn.log_sigmoid
 logsumexp, softmax = _red.logsumexp, _red.softmax
 
 
@@ -21,15 +23,9 @@ def logit(p):
     return _ew.log(p) - _ew.log1p(-p)
 
 
-def log_expit(x):
-    """log(expit(x)) = −softplus(−x), finite for every finite x."""
-    return -_ew.softplus(-_promote([x])[0])
-
-
 def log_softmax(x, axis=None):
     """x − logsumexp(x) over `axis` (all axes when None, as SciPy)."""
-    x = _promote([x])[0]
-    return x - _red.logsumexp(x, axis=axis, keepdims=True)
+    return _nn.log_softmax(x, axis=axis)
 
 
 def xlogy(x, y):

@@ -107,6 +107,6 @@ def svd_work(m, n) -> int:
     """Elements of scratch the SVD routines need: at least gc_svd_work of csrc/lapack_svd.c
     (a copy of A, LAPACK's work and iwork, counted in 4-byte units) and of csrc/svd.c."""
     k, big = min(m, n), max(m, n)
-    lapack = m * n + 3 * k + max(4 * k * k + 4 * k, big) + 64 + 16 * k
+    lapack = m * n + 3 * k + max(4 * k * k + 4 * k, big) + 64 + 16 * k + (k * (m + n) if m > n else 0)
     portable = (m + n) * (m + n) + 4 * (m + n) + 64
     return max(lapack, portable)

@@ -69,6 +69,12 @@ def lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, 
         reads = [operand(node.inputs[0])[0]]
         m, n = node.inputs[0].shape[-2:]
         scratch = [new_buffer("work", (svd_work(m, n),), node.inputs[0].dtype, "arena")]
+    elif name in ("gather", "scatter_add", "searchsorted"):
+        reads = [operand(x)[0] for x in node.inputs]
+    elif name == "argsort":
+        reads = [operand(node.inputs[0])[0]]
+        scratch = [new_buffer("work", (argsort_work(node.shape[-1], node.inputs[0].dtype.itemsize),),
+                              node.inputs[0].dtype, "arena")]
     instrs.append(Instr("call", node, outs, reads=reads, scratch=scratch, extra=extra))
 
 
@@ -101,6 +107,12 @@ def expm_work(n) -> int:
 def qr_work(m, n) -> int:
     """Elements of scratch the QR routines need (gc_qr_work of csrc/qr.c and csrc/lapack_qr.c)."""
     return m * n + min(m, n) + 64 * max(m, n)
+
+
+def argsort_work(n, itemsize) -> int:
+    """Elements of scratch gc_argsort of csrc/indexing.c needs: 24 n bytes, and the digit
+    counts (6 passes of 2048 ints) when it sorts by radix (n > 32)."""
+    return -(-(24 * n + (6 * 2048 * 4 if n > 32 else 0)) // itemsize) + 1
 
 
 def svd_work(m, n) -> int:

@@ -43,7 +43,9 @@ from .numpy_logic import (all, any, bitwise_and, bitwise_not, bitwise_or, bitwis
                           logical_xor, signbit)
 from .numpy_math import (around, convolve, copysign, degrees, fix, float_power, floor_divide,  # noqa: E402,F401
                          fmod, heaviside, polyval, positive, radians, rint, round, trunc, vdot)
-from .numpy_sorting import median, percentile, quantile, sort  # noqa: E402,F401
+from .numpy_indexing import (argmax, argmin, argsort, bincount, digitize, interp, nanargmax,  # noqa: E402,F401
+                             nanargmin, searchsorted, select, sort, take, take_along_axis, unravel_index)
+from .numpy_sorting import median, percentile, quantile  # noqa: E402,F401
 from .numpy_statistics import (average, corrcoef, cov, cumulative_sum, ediff1d, gradient,  # noqa: E402,F401
                                nanmax, nanmean, nanmin, nansum, ptp, trapezoid, trapz)
 

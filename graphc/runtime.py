@@ -10,7 +10,7 @@ import numpy as np
 
 from . import dtypes, fastcall
 from .build import ffi, find_compiler
-from .codegen.c import ERRORS
+from .codegen.c import ERRORS, INDEX_ERROR
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 C_KEYWORDS = set("""auto break case char const continue default do double else enum extern float for
@@ -95,7 +95,8 @@ def check_arguments(specs, positions, name, /, *args, **kwargs) -> list:
 
 
 def _raise(name, code):
-    raise np.linalg.LinAlgError(f"{name}: {ERRORS.get(code, f'error {code}')}")
+    error = IndexError if code == INDEX_ERROR else np.linalg.LinAlgError
+    raise error(f"{name}: {ERRORS.get(code, f'error {code}')}")
 
 
 _fast = fastcall.module()

@@ -27,7 +27,8 @@ LAPACK_FILES = {"lu": ("triangular", "lapack_lu", "lu_det"), "triangular": ("tri
                 "eigh": ("eigh", "lapack_eigh")}
 PORTABLE_FILES = {"lu": ("triangular", "lu", "lu_det")}
 ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge",
-          4: "eigendecomposition did not converge"}
+          4: "eigendecomposition did not converge", 5: "index out of range"}
+INDEX_ERROR = 5              # raised as IndexError, the others as numpy.linalg.LinAlgError
 
 class Emitter(CallEmitter):
     signature = "(const void *const *arg, void *const *res, void *work)"

@@ -1,6 +1,8 @@
 """C for the linear-algebra instructions: matrix products, LU (shared factors, solves,
 inverses, determinants), Cholesky and SVD, looping over batch axes. A mixin of the
 Emitter: it uses its `ref`, `need` and `piv`."""
+import math
+
 from ..affine import broadcast_index, offset
 from .expr import _SFX, _indent, _loops
 
@@ -276,3 +278,42 @@ class CallEmitter:
         return self.per_matrix(a_node.shape[:-2], lambda o: [
             f"if ({self.routine('eigh')}{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(w)} + ({o}) * {n}, "
             f"{self.ref(v)} + ({o}) * {n * n}, {self.ref(work)})) return 4;"])
+
+    # ------------------------------------------------------------ data-dependent indexing
+
+    def call_gather(self, ins):
+        """csrc/indexing.c's gather or scatter-add over the flattened stacks."""
+        node, (out,) = ins.node, ins.outs
+        values, idx = ins.reads
+        bd = node.params["batch_dims"]
+        idx_node = node.inputs[1]
+        nb = math.prod(idx_node.shape[:bd])
+        ni = math.prod(idx_node.shape[bd:])
+        if node.op.name == "gather":
+            table = node.inputs[0]
+            n, rest = table.shape[bd], math.prod(table.shape[bd + 1:])
+        else:
+            n, rest = node.params["n"], math.prod(node.inputs[0].shape[idx_node.ndim:])
+        self.need("indexing", node.dtype)
+        return [f"if (gc_{node.op.name}{_SFX[node.dtype]}({nb}, {n}, {rest}, {ni}, {self.ref(values)}, "
+                f"{self.ref(idx)}, {self.ref(out)})) return 5;"]
+
+    call_scatter_add = call_gather
+
+    def call_argsort(self, ins):
+        (x,), (out,), (work,) = ins.reads, ins.outs, ins.scratch
+        x_node = ins.node.inputs[0]
+        n = x_node.shape[-1]
+        self.need("indexing", x_node.dtype)
+        return [f"gc_argsort{_SFX[x_node.dtype]}({x_node.size // max(n, 1)}, {n}, {self.ref(x)}, "
+                f"{int(ins.node.params['descending'])}, {self.ref(out)}, {self.ref(work)});"]
+
+    def call_searchsorted(self, ins):
+        (a, v), (out,) = ins.reads, ins.outs
+        node = ins.node
+        a_node, v_node = node.inputs
+        bd = node.params["batch_dims"]
+        nb = math.prod(a_node.shape[:bd])
+        self.need("indexing", a_node.dtype)
+        return [f"gc_searchsorted{_SFX[a_node.dtype]}({nb}, {a_node.shape[-1]}, {v_node.size // max(nb, 1)}, "
+                f"{self.ref(a)}, {self.ref(v)}, {int(node.params['right'])}, {self.ref(out)});"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.special as _special
 
-from . import accumulate, elementwise as ew, expm, linalg, matrix_functions as mf, qr, reduce, shape
+from . import accumulate, elementwise as ew, expm, indexing, linalg, matrix_functions as mf, qr, reduce, shape
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,20 @@ def _custom_jvp_softplus():
     f = custom_jvp(ew.softplus)
     f.defjvp(lambda p, t: (ew.softplus(p[0]), ew.sigmoid(p[0]) * t[0]))
     return f
+
+
+_KNOTS = np.linspace(-2.05, 2.05, 7)          # knots for searchsorted and interp rows
+
+
+def _np_scatter_halves(u, k):
+    out = np.zeros((3,) + u.shape[2:], u.dtype)
+    np.add.at(out, np.argsort(k, axis=-1, kind="stable") // 2, u)
+    return out
+
+
+def _gnp():
+    import graphc.numpy as gnp
+    return gnp
 
 
 def _linalg():
@@ -312,6 +326,25 @@ CASES = [
     OpCase("norm_3", lambda x: mf.norm(x, 3), lambda x: np.linalg.norm(x, 3), ("nonzero",), ((5,),)),
     OpCase("matmul_add", lambda c, a, b: accumulate.matmul_add_p.bind(c, a, b), lambda c, a, b: c + a @ b,
            R * 3, ((3, 4), (3, 2), (2, 4)), differentiable=()),
+    # data-dependent indexing (indices computed by the graph: argsort keeps them exact)
+    OpCase("argsort", indexing.argsort, lambda x: np.argsort(x, axis=-1, kind="stable").astype(float),
+           ("distinct",), (M34,), differentiable=()),
+    OpCase("argsort_descending", lambda x: indexing.argsort(x, descending=True),
+           lambda x: np.argsort(-x, axis=-1, kind="stable").astype(float), ("distinct",), (M34,), differentiable=()),
+    OpCase("gather", lambda t, k: indexing.gather(t, indexing.argsort(k)),
+           lambda t, k: t[np.argsort(k, axis=-1, kind="stable")], ("real", "distinct"), ((5, 3), (2, 4)),
+           differentiable=(0,)),
+    OpCase("gather_batched", lambda t, k: indexing.gather(t, indexing.argsort(k), batch_dims=1),
+           lambda t, k: np.take_along_axis(t, np.argsort(k, axis=-1, kind="stable"), axis=-1),
+           ("real", "distinct"), (M34, M34), differentiable=(0,)),
+    OpCase("scatter_add", lambda u, k: indexing.scatter_add(u, ew.floor(indexing.argsort(k) / 2), 3),
+           _np_scatter_halves, ("real", "distinct"), ((2, 4, 3), (2, 4)), differentiable=(0,)),
+    OpCase("searchsorted", lambda v: indexing.searchsorted(_KNOTS, v),
+           lambda v: np.searchsorted(_KNOTS, v).astype(float), R, (M34,), differentiable=()),
+    OpCase("searchsorted_right", lambda v: indexing.searchsorted(_KNOTS, v, side="right"),
+           lambda v: np.searchsorted(_KNOTS, v, side="right").astype(float), R, (M34,), differentiable=()),
+    OpCase("interp", lambda x, fp: _gnp().interp(x, _KNOTS, fp), lambda x, fp: np.interp(x, _KNOTS, fp),
+           R * 2, (M34, _KNOTS.shape), order2=False),
     OpCase("scan_rnn", _scan_rnn, _np_scan_rnn, ("real", "real", "unit"), ((3,), (5, 3), (3, 3)), tol32=1e-4),
     OpCase("scan_reverse_ys", _scan_reverse_ys, _np_scan_reverse_ys, R * 3, ((2, 2), (4, 2), (2,)),
            tol32=1e-4),

@@ -431,9 +431,7 @@ def getitem(x, index):
     x = lift(x)
     if not isinstance(index, tuple):
         index = (index,)
-    arrays = [k for k, item in enumerate(index) if isinstance(item, (list, np.ndarray))]
-    if any(hasattr(item, "op") for item in index):
-        raise NotImplementedError("indexing with a tensor (data-dependent indexing)")
+    arrays = [k for k, item in enumerate(index) if isinstance(item, (list, np.ndarray)) or hasattr(item, "op")]
     if len(arrays) > 1:
         raise NotImplementedError("indexing with more than one index array")
     if arrays:
@@ -443,6 +441,9 @@ def getitem(x, index):
         axis = sum(1 for item in index[:k] if item is not Ellipsis and not isinstance(item, (numbers.Integral, np.integer)))
         if Ellipsis in [i for i in index[:k] if i is Ellipsis]:
             axis = y.ndim - sum(1 for item in index[k + 1:] if not isinstance(item, (numbers.Integral, np.integer))) - 1
+        if hasattr(index[k], "op") or np.ndim(index[k]) != 1:      # computed indices, or an index array
+            from .indexing import take_along                        # of any rank: a gather
+            return take_along(y, index[k], axis)
         return take(y, index[k], axis)
     for item in index:
         if not (item is None or item is Ellipsis or isinstance(item, (slice, numbers.Integral, np.integer))):

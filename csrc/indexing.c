@@ -1,0 +1,154 @@
+/* Data-dependent indexing: gather, scatter-add, a stable argsort and searchsorted.
+ * Indices travel as doubles holding integers (graphc computes in floats, as CasADi does);
+ * an index is rounded to the nearest integer, negative ones count from the end as in
+ * NumPy, and one outside [-n, n) (or NaN) makes the routine return 5, which the caller
+ * returns as its error code. Stacks: `nb` independent problems laid out one after another.
+ * Sort order is NumPy's: NaNs after everything else. */
+
+/* The index that double v names in an axis of length n, or -1 when it names none. */
+static GC_UNUSED long gc_index_SFX(double v, long n)
+{
+    if (!(v > -(double)n - 0.5 && v < (double)n - 0.5))
+        return -1;                              /* out of range, or NaN */
+    long k = (long)(v < 0 ? v - 0.5 : v + 0.5);
+    return k < 0 ? k + n : k;
+}
+
+/* out[b, j, :] = table[b, idx[b, j], :]: table nb×n×rest, idx nb×ni, out nb×ni×rest. */
+static GC_UNUSED int gc_gather_SFX(long nb, long n, long rest, long ni, const REAL *table, const double *idx,
+                                   REAL *out)
+{
+    for (long b = 0; b < nb; ++b) {
+        const REAL *t = table + b * n * rest;
+        for (long j = 0; j < ni; ++j) {
+            long k = gc_index_SFX(idx[b * ni + j], n);
+            if (k < 0) return 5;
+            REAL *o = out + (b * ni + j) * rest;
+            if (rest == 1)
+                o[0] = t[k];
+            else
+                memcpy(o, t + k * rest, sizeof(REAL) * (size_t)rest);
+        }
+    }
+    return 0;
+}
+
+/* out = 0, then out[b, idx[b, j], :] += upd[b, j, :], in order of j (deterministic sums). */
+static GC_UNUSED int gc_scatter_add_SFX(long nb, long n, long rest, long ni, const REAL *upd, const double *idx,
+                                        REAL *out)
+{
+    memset(out, 0, sizeof(REAL) * (size_t)(nb * n * rest));
+    for (long b = 0; b < nb; ++b) {
+        REAL *o = out + b * n * rest;
+        for (long j = 0; j < ni; ++j) {
+            long k = gc_index_SFX(idx[b * ni + j], n);
+            if (k < 0) return 5;
+            const REAL *u = upd + (b * ni + j) * rest;
+            REAL *ok = o + k * rest;
+            for (long r = 0; r < rest; ++r) ok[r] += u[r];
+        }
+    }
+    return 0;
+}
+
+/* An unsigned key ordered as NumPy sorts: -0.0 and 0.0 equal, NaN after +inf (all NaNs
+ * equal); descending sorts -x. Floats convert to double exactly, so one key type serves. */
+static GC_UNUSED unsigned long long gc_sort_key_SFX(double v, int descending)
+{
+    if (v != v) return ~0ULL;
+    if (descending) v = -v;
+    if (v == 0) v = 0;
+    unsigned long long u;
+    memcpy(&u, &v, sizeof u);
+    return (u >> 63) ? ~u : u | (1ULL << 63);
+}
+
+/* Stable argsort of each row of x (nb rows of length n) into out as doubles: an LSD radix
+ * sort of the keys, 11 bits a pass, skipping the passes whose digit all keys share (a
+ * float32's low mantissa bits, a narrow range's exponent); rows of up to 32 entries by
+ * insertion. Scratch: 24 n bytes (two key and two index arrays), and 48 KiB of digit counts
+ * when n > 32 (graphc/lower_calls.py's argsort_work). */
+static GC_UNUSED void gc_argsort_SFX(long nb, long n, const REAL *x, int descending, double *out, void *work)
+{
+    enum { BITS = 11, BUCKETS = 1 << 11, PASSES = 6 };
+    unsigned long long *ka = (unsigned long long *)work, *kb = ka + n;
+    int *ia = (int *)(void *)(kb + n), *ib = ia + n;
+    int (*count)[1 << 11] = (int (*)[1 << 11])(void *)(ib + n);
+    for (long b = 0; b < nb; ++b) {
+        const REAL *row = x + b * n;
+        for (long i = 0; i < n; ++i) {
+            ka[i] = gc_sort_key_SFX((double)row[i], descending);
+            ia[i] = (int)i;
+        }
+        const int *result = ia;
+        if (n <= 32) {
+            for (long i = 1; i < n; ++i) {
+                unsigned long long v = ka[i];
+                int vi = ia[i];
+                long j = i;
+                for (; j > 0 && v < ka[j - 1]; --j) {
+                    ka[j] = ka[j - 1];
+                    ia[j] = ia[j - 1];
+                }
+                ka[j] = v;
+                ia[j] = vi;
+            }
+        } else {
+            memset(count, 0, sizeof(int) * PASSES * BUCKETS);
+            for (long i = 0; i < n; ++i)
+                for (int p = 0; p < PASSES; ++p) ++count[p][(ka[i] >> (p * BITS)) & (BUCKETS - 1)];
+            unsigned long long *sk = ka, *dk = kb;
+            int *si = ia, *di = ib;
+            for (int p = 0; p < PASSES; ++p) {
+                int *c = count[p], shift = p * BITS;
+                if (c[(sk[0] >> shift) & (BUCKETS - 1)] == n) continue;     /* one digit for all */
+                int total = 0;
+                for (int d = 0; d < BUCKETS; ++d) {
+                    int t = c[d];
+                    c[d] = total;
+                    total += t;
+                }
+                for (long i = 0; i < n; ++i) {
+                    int at = c[(sk[i] >> shift) & (BUCKETS - 1)]++;
+                    dk[at] = sk[i];
+                    di[at] = si[i];
+                }
+                unsigned long long *tk = sk;
+                sk = dk;
+                dk = tk;
+                int *ti = si;
+                si = di;
+                di = ti;
+            }
+            result = si;
+        }
+        for (long i = 0; i < n; ++i) out[b * n + i] = (double)result[i];
+    }
+}
+
+/* Where each v would go in sorted a to keep it sorted (NumPy's searchsorted: side 0 the
+ * first such place, side 1 the last; NaN after everything): a nb×n, v nb×nv. */
+static GC_UNUSED void gc_searchsorted_SFX(long nb, long n, long nv, const REAL *a, const REAL *v, int right,
+                                          double *out)
+{
+    for (long b = 0; b < nb; ++b) {
+        const REAL *row = a + b * n;
+        for (long j = 0; j < nv; ++j) {
+            REAL x = v[b * nv + j];
+            long lo = 0, hi = n;
+            while (lo < hi) {                   /* invariant: the answer lies in [lo, hi] */
+                long mid = lo + (hi - lo) / 2;
+                REAL m = row[mid];
+                int go_right;
+                if (x != x)                     /* NaN: after every number; after NaNs when right */
+                    go_right = m == m || right;
+                else if (m != m)
+                    go_right = 0;
+                else
+                    go_right = right ? !(x < m) : m < x;
+                if (go_right) lo = mid + 1; else hi = mid;
+            }
+            out[b * nv + j] = (double)lo;
+        }
+    }
+}

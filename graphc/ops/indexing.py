@@ -56,11 +56,9 @@ def _infer_gather(table, idx, batch_dims):
 
 def _ref_gather(table, idx, batch_dims):
     k = _indices_array(idx, table.shape[batch_dims], "gather")
-    batch = table.shape[:batch_dims]
-    t = table.reshape((-1,) + table.shape[batch_dims:])
-    kk = k.reshape((t.shape[0], -1))
-    out = np.stack([t[b][kk[b]] for b in range(t.shape[0])]) if t.shape[0] else \
-        np.zeros((0, kk.shape[1]) + table.shape[batch_dims + 1:], table.dtype)
+    nb, ni = int(np.prod(idx.shape[:batch_dims])), int(np.prod(idx.shape[batch_dims:]))
+    t = table.reshape((nb,) + table.shape[batch_dims:])
+    out = t[np.arange(nb)[:, None], k.reshape(nb, ni)]               # (nb, ni, rest...)
     return out.reshape(idx.shape + table.shape[batch_dims + 1:])
 
 

@@ -3,6 +3,7 @@ a plain Python function into a graph. The operators are attached to `ir.Tensor` 
 that the node type stays a small data structure and the language lives in one place."""
 import numbers
 
+from .index_update import IndexUpdateHelper
 from .ir import Tensor
 from .ops import core, elementwise as ew, linalg, reduce, shape
 
@@ -76,6 +77,8 @@ def _array_function(self, func, types, args, kwargs):
 def _install():
     for name, fn in {**_OPERATORS, **_METHODS}.items():
         setattr(Tensor, name, fn)
+    Tensor.at = property(lambda self: IndexUpdateHelper(self),
+                         doc="Functional index updates, as JAX's: x.at[i].set(v), .add(v), .get(), ...")
     Tensor.__array_ufunc__ = _array_ufunc
     Tensor.__array_function__ = _array_function
     Tensor.T = property(lambda self: shape.transpose(self))

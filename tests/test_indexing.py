@@ -190,3 +190,44 @@ def test_indexing_kernels_compile_clean_and_run_under_sanitizers(tmp_path):
         + gnp.sum(x[:, gnp.argmax(k)[None]]) + gnp.sum(gnp.searchsorted(knots, k))
     f = gc.compile([x, k], [y, *gc.grad(y, [x, k])], name="indexing", cache_dir=tmp_path / "cache")
     assert_clean_run(f, tmp_path)
+
+
+def _np_at(X, index, how, V):
+    out = X.copy()
+    if how == "set":
+        out[index] = V
+    else:
+        getattr(np, how).at(out, index, V)
+    return out
+
+
+def test_functional_index_updates_match_numpy(cache):
+    """x.at[index].set/add/multiply/divide/minimum/maximum/power, as JAX's (repeated
+    positions combine every update, set keeps the last), against NumPy's ufunc.at."""
+    rng = np.random.default_rng(4)
+    X, V = rng.standard_normal((4, 5)), rng.standard_normal((2, 5))
+    x, v = gc.var("x", X.shape), gc.var("v", V.shape)
+    idx = np.array([3, 1, 3])
+    cases = [((slice(1, 3),), "set", v, V), ((0, 2), "add", 7.0, 7.0), ((idx,), "add", 1.5, 1.5),
+             ((idx,), "set", v[0], V[0]), ((idx, 2), "multiply", 3.0, 3.0), ((idx,), "multiply", v[1], V[1]),
+             ((slice(None), slice(None, None, 2)), "minimum", 0.0, 0.0),
+             ((Ellipsis, -1), "maximum", v[0, :4], V[0, :4]), ((X > 0,), "set", 0.0, 0.0),
+             ((1,), "divide", 2.0, 2.0), ((idx, 0), "power", 3.0, 3.0)]
+    method = {"minimum": "min", "maximum": "max"}
+    outs = [getattr(x.at[index], method.get(how, how))(val) for index, how, val, _ in cases]
+    got, interpreted = _both([x, v], outs, (X, V), cache)
+    for (index, how, _, val), g, e in zip(cases, got, interpreted):
+        want = _np_at(X, index, how, val)
+        np.testing.assert_array_equal(e, want, err_msg=f"{how} at {index}")
+        np.testing.assert_allclose(g, want, rtol=1e-15, err_msg=f"{how} at {index}")
+    np.testing.assert_array_equal(gc.evaluate(x.at[1].get(), {x: X}), X[1])
+    # a computed index: get and add (repeats add up)
+    i = gnp.argsort(x[:, 0])[:3]
+    y = x.at[i].add(v[:1])
+    np.testing.assert_allclose(gc.evaluate(y, {x: X, v: V}), _np_at(X, (np.argsort(X[:, 0])[:3],), "add", V[:1]),
+                               rtol=1e-15)
+    with pytest.raises(NotImplementedError, match="add"):
+        x.at[i].set(0.0)
+    # derivatives with respect to x and the updates
+    L = gnp.sum(x.at[idx].multiply(v[1]) ** 2) + gnp.sum(x.at[1:3].set(v) ** 3) + gnp.sum(y * x)
+    gc.check_grads(L, [x, v], {x: X, v: V}, order=2)

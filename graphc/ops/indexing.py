@@ -22,7 +22,7 @@ def _indices_array(idx, n, op):
     idx = np.asarray(idx, dtype=np.float64)
     bad = ~((idx > -n - 0.5) & (idx < n - 0.5))
     if bad.any():
-        raise IndexError(f"{op}: index {idx[bad].flat[0]!r} is out of range for an axis of length {n}")
+        raise IndexError(f"{op}: index {float(idx[bad].flat[0])!r} is out of range for an axis of length {n}")
     k = np.where(idx < 0, np.trunc(idx - 0.5), np.trunc(idx + 0.5)).astype(np.int64)
     return np.where(k < 0, k + n, k)
 

@@ -15,6 +15,7 @@ from .ad.sparsity import jacobian_sparsity, sparse_hessian, sparse_jacobian
 from .ad.vmap import vmap
 from .checking import check_grads
 from .compiler import compile
+from .control import cond, map, switch  # noqa: A004  (jax.lax's names)
 from .interp import evaluate
 from .ir import Tensor
 from .dsl import trace
@@ -33,13 +34,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CompileError", "GraphcError", "MemoryBudgetError", "ShapeError", "Tensor",
-    "check_grads", "compile", "custom_jvp", "custom_vjp", "grad", "hessian", "hvp", "jacobian", "jacobian_sparsity",
+    "check_grads", "compile", "cond", "custom_jvp", "custom_vjp", "grad", "hessian", "hvp", "jacobian", "jacobian_sparsity",
     "jvp",
     "sparse_hessian", "sparse_jacobian", "value_and_grad", "vjp", "vmap",
     "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
     "exp", "expand_dims", "expm1", "float32", "float64", "fori_loop", "format", "linalg", "nn", "scipy", "log", "log1p",
-    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
+    "logsumexp", "map", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
     "prod", "relu", "reshape", "scan", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
-    "square", "squeeze", "stack", "stop_gradient", "optimization_barrier", "sum", "tan", "tanh", "to_dot", "trace",
+    "square", "squeeze", "stack", "switch", "stop_gradient", "optimization_barrier", "sum", "tan", "tanh", "to_dot", "trace",
     "transpose", "var", "where",
 ]

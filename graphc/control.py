@@ -1,0 +1,89 @@
+"""JAX's structured control flow over a static graph: `cond`, `switch` and `map`.
+
+A graph is data-independent, so `cond` and `switch` compute every branch and select the
+result per entry (what JAX's `cond` becomes under `vmap`): they take branch functions
+and operands as JAX does, a Python bool picks its branch at build time, and derivatives
+flow only through the selected branch (guard values a branch must not see, as with
+`gc.where`: a NaN in the other branch does not reach the value, but log(0)'s infinite
+slope times zero still is NaN). `map` is a scan without a carry: one C loop."""
+import numbers
+
+import numpy as np
+
+from .errors import ShapeError
+from .ops import elementwise as ew
+from .ops.core import lift
+from .ops.scan import scan
+
+
+def _flatten(tree):
+    """(leaves, rebuild) of a tensor, number, or nested tuple/list/dict of them."""
+    if isinstance(tree, (tuple, list)):
+        parts = [_flatten(t) for t in tree]
+        leaves = [leaf for p in parts for leaf in p[0]]
+
+        def rebuild(values, parts=parts, kind=type(tree)):
+            out, k = [], 0
+            for p_leaves, p_rebuild in parts:
+                out.append(p_rebuild(values[k:k + len(p_leaves)]))
+                k += len(p_leaves)
+            return kind(out)
+        return leaves, rebuild
+    if isinstance(tree, dict):
+        keys = list(tree)
+        leaves, rebuild_values = _flatten([tree[k] for k in keys])
+        return leaves, lambda values: dict(zip(keys, rebuild_values(values)))
+    return [tree], lambda values: values[0]
+
+
+def _select(pred, on_true, on_false, what):
+    t_leaves, rebuild = _flatten(on_true)
+    f_leaves, _ = _flatten(on_false)
+    if len(t_leaves) != len(f_leaves):
+        raise TypeError(f"{what}: the branches return different structures ({len(t_leaves)} and "
+                        f"{len(f_leaves)} values)")
+    out = []
+    for k, (a, b) in enumerate(zip(t_leaves, f_leaves)):
+        a, b = lift(a), lift(b)
+        if a.shape != b.shape or a.dtype != b.dtype:
+            raise ShapeError(f"{what}: output {k} of the branches differs: {a.shape} {a.dtype.name} and "
+                             f"{b.shape} {b.dtype.name}")
+        out.append(ew.where(pred, a, b))
+    return rebuild(out)
+
+
+def _scalar_predicate(pred, what):
+    pred = lift(pred)
+    if pred.shape != ():
+        raise ShapeError(f"{what}: the predicate must be a scalar, got shape {pred.shape}")
+    return pred if pred.dtype == np.bool_ else pred != 0
+
+
+def cond(pred, true_fun, false_fun, *operands):
+    """true_fun(*operands) where `pred` holds, else false_fun(*operands) (jax.lax.cond)."""
+    if isinstance(pred, (bool, np.bool_, numbers.Number)) and not hasattr(pred, "op"):
+        return (true_fun if pred else false_fun)(*operands)
+    return _select(_scalar_predicate(pred, "cond"), true_fun(*operands), false_fun(*operands), "cond")
+
+
+def switch(index, branches, *operands):
+    """branches[index](*operands), the index clamped into range (jax.lax.switch)."""
+    branches = list(branches)
+    if not branches:
+        raise ValueError("switch: no branches")
+    if isinstance(index, numbers.Number) and not hasattr(index, "op"):
+        return branches[min(max(int(index), 0), len(branches) - 1)](*operands)
+    index = lift(index)
+    if index.shape != ():
+        raise ShapeError(f"switch: the index must be a scalar, got shape {index.shape}")
+    result = branches[-1](*operands)
+    for k in range(len(branches) - 2, -1, -1):         # index ≤ k picks branch k (clamped below)
+        result = _select(index < k + 0.5, branches[k](*operands), result, "switch")
+    return result
+
+
+def map(f, xs):                                        # noqa: A001  (jax.lax.map's name)
+    """f over the leading axis of xs (a tensor or tuple of tensors), stacking the results:
+    jax.lax.map, one loop in C."""
+    _, ys = scan(lambda carry, x: (carry, f(x)), (), xs)
+    return ys

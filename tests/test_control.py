@@ -1,0 +1,48 @@
+"""gc.cond, gc.switch and gc.map (jax.lax's structured control flow over a static graph)."""
+import numpy as np
+import pytest
+
+import graphc as gc
+
+
+def test_cond_selects_a_branch_and_differentiates_through_it(tmp_path):
+    x, p = gc.var("x", (3,)), gc.var("p", ())
+    out = gc.cond(p > 0, lambda a: (gc.sin(a), {"s": gc.sum(a)}), lambda a: (a ** 2, {"s": -gc.sum(a)}), x)
+    y, d = out
+    L = gc.sum(y) + d["s"]
+    f = gc.compile([x, p], [y, d["s"], gc.grad(L, x)], cache_dir=str(tmp_path))
+    X = np.array([0.3, -1.2, 2.0])
+    for P, want_y, want_s, want_g in ((1.0, np.sin(X), X.sum(), np.cos(X) + 1), (-1.0, X ** 2, -X.sum(), 2 * X - 1)):
+        got_y, got_s, got_g = f(X, P)
+        np.testing.assert_allclose(got_y, want_y, rtol=1e-15)
+        np.testing.assert_allclose(got_s, want_s, rtol=1e-15)
+        np.testing.assert_allclose(got_g, want_g, rtol=1e-15)
+    assert gc.cond(True, lambda a: a + 1, lambda a: a - 1, x).op.name == "add"     # a Python bool: built once
+    with pytest.raises(gc.ShapeError, match="branches differs"):
+        gc.cond(p > 0, lambda a: a, lambda a: a[:2], x)
+    with pytest.raises(gc.ShapeError, match="scalar"):
+        gc.cond(x > 0, lambda a: a, lambda a: a, x)
+
+
+def test_switch_clamps_the_index(tmp_path):
+    i, x = gc.var("i", ()), gc.var("x", ())
+    branches = [lambda a: a + 10, lambda a: a * 3, lambda a: -a]
+    f = gc.compile([i, x], [gc.switch(i, branches, x), gc.grad(gc.switch(i, branches, x), x)], cache_dir=str(tmp_path))
+    for index, want, slope in ((-2, 12.0, 1.0), (0, 12.0, 1.0), (1, 6.0, 3.0), (2, -2.0, -1.0), (7, -2.0, -1.0)):
+        np.testing.assert_array_equal(f(float(index), 2.0), (want, slope))
+    assert gc.evaluate(gc.switch(5, branches, x), {x: 2.0}) == -2.0
+
+
+def test_map_is_a_loop_over_the_leading_axis(tmp_path):
+    xs = gc.var("xs", (5, 3))
+    w = gc.var("w", (3,))
+    ys = gc.map(lambda row: gc.tanh(row * w).sum(), xs)
+    pair = gc.map(lambda row: (row[0], row * 2), xs)
+    f = gc.compile([xs, w], [ys, pair[0], pair[1], gc.grad(gc.sum(ys ** 2), w)], cache_dir=str(tmp_path))
+    X, W = np.random.default_rng(0).standard_normal((5, 3)), np.array([0.5, -1.0, 2.0])
+    got = f(X, W)
+    want = np.tanh(X * W).sum(axis=1)
+    np.testing.assert_allclose(got[0], want, rtol=1e-14)
+    np.testing.assert_array_equal(got[1], X[:, 0])
+    np.testing.assert_array_equal(got[2], 2 * X)
+    np.testing.assert_allclose(got[3], (2 * want[:, None] * (1 - np.tanh(X * W) ** 2) * X).sum(0), rtol=1e-12)

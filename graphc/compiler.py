@@ -6,7 +6,7 @@
 import hashlib
 
 from .blas import has_pool, link_flags, numpy_openblas
-from . import build as build_module, graph_cache
+from . import build as build_module, graph_cache, pytree
 from .build import ENTRY, build, load
 from .codegen.c import ERRORS, render, sanitize_comment
 from .cost import graph_flops
@@ -14,7 +14,7 @@ from .ad.custom import has_user_rules, strip
 from .ir import Tensor, toposort
 from .ops.core import ConstValue
 from .checkpoint import plan_program
-from .runtime import CompiledFunction, c_identifier
+from .runtime import CompiledFunction, StructuredFunction, c_identifier
 
 STRATEGIES = ("none", "sqrt", "revolve", "auto")
 
@@ -43,11 +43,19 @@ def verify(inputs, outputs):
 def compile(inputs, outputs, *, name=None, checkpoint="none", memory_budget=None,  # noqa: A001
             cache_dir=None):
     """Generate C for `outputs` as a function of `inputs`, compile, load, and return a
-    CompiledFunction. A single output tensor gives one array per call, a list or tuple a tuple.
+    CompiledFunction. A single output tensor gives one array per call, a list or tuple a tuple;
+    nested tuples, lists and dicts of tensors (inputs or outputs) give a StructuredFunction,
+    taking and returning those structures.
 
     >>> f = gc.compile([w1, w2], [L, *gc.grad(L, [w1, w2])])
     >>> value, g1, g2 = f(2.0, 3.0)
     """
+    if not (pytree.is_flat(inputs) and pytree.is_flat(outputs)):     # dicts, nested tuples, ...
+        in_leaves, in_tree = pytree.flatten(inputs)
+        out_leaves, out_tree = pytree.flatten(outputs)
+        flat = compile(in_leaves, out_leaves, name=name, checkpoint=checkpoint, memory_budget=memory_budget,
+                       cache_dir=cache_dir)
+        return StructuredFunction(flat, in_tree, out_tree)
     single = isinstance(outputs, Tensor)
     outs = [outputs] if single else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)

@@ -10,38 +10,19 @@ import numbers
 
 import numpy as np
 
+from . import pytree
 from .errors import ShapeError
 from .ops import elementwise as ew
 from .ops.core import lift
 from .ops.scan import scan
 
 
-def _flatten(tree):
-    """(leaves, rebuild) of a tensor, number, or nested tuple/list/dict of them."""
-    if isinstance(tree, (tuple, list)):
-        parts = [_flatten(t) for t in tree]
-        leaves = [leaf for p in parts for leaf in p[0]]
-
-        def rebuild(values, parts=parts, kind=type(tree)):
-            out, k = [], 0
-            for p_leaves, p_rebuild in parts:
-                out.append(p_rebuild(values[k:k + len(p_leaves)]))
-                k += len(p_leaves)
-            return kind(out)
-        return leaves, rebuild
-    if isinstance(tree, dict):
-        keys = list(tree)
-        leaves, rebuild_values = _flatten([tree[k] for k in keys])
-        return leaves, lambda values: dict(zip(keys, rebuild_values(values)))
-    return [tree], lambda values: values[0]
-
-
 def _select(pred, on_true, on_false, what):
-    t_leaves, rebuild = _flatten(on_true)
-    f_leaves, _ = _flatten(on_false)
-    if len(t_leaves) != len(f_leaves):
-        raise TypeError(f"{what}: the branches return different structures ({len(t_leaves)} and "
-                        f"{len(f_leaves)} values)")
+    t_leaves, t_tree = pytree.flatten(on_true)
+    f_leaves, f_tree = pytree.flatten(on_false)
+    if t_tree != f_tree:
+        raise TypeError(f"{what}: the branches return different structures: {pytree.describe(t_tree)} and "
+                        f"{pytree.describe(f_tree)}")
     out = []
     for k, (a, b) in enumerate(zip(t_leaves, f_leaves)):
         a, b = lift(a), lift(b)
@@ -49,7 +30,7 @@ def _select(pred, on_true, on_false, what):
             raise ShapeError(f"{what}: output {k} of the branches differs: {a.shape} {a.dtype.name} and "
                              f"{b.shape} {b.dtype.name}")
         out.append(ew.where(pred, a, b))
-    return rebuild(out)
+    return pytree.unflatten(t_tree, out)
 
 
 def _scalar_predicate(pred, what):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import dtypes, fastcall
+from . import dtypes, fastcall, pytree
 from .build import ffi, find_compiler
 from .codegen.c import ERRORS, INDEX_ERROR
 
@@ -222,3 +222,53 @@ class BoundCall:
 
     def __call__(self):
         return self._call()
+
+
+class StructuredFunction:
+    """A compiled function built from nested tuples, lists and dicts of tensors: it takes
+    its arguments in the structure of `inputs` (one positional argument per top-level
+    entry of an input list or tuple, or one structure) and returns the structure of
+    `outputs`. Everything else is the flat CompiledFunction's (`flat`)."""
+
+    def __init__(self, flat, in_tree, out_tree):
+        self.flat, self._in_tree, self._out_tree = flat, in_tree, out_tree
+
+    def _leaves(self, args, kwargs):
+        if kwargs or self._in_tree[0] == "leaf":
+            return args, kwargs                 # by input name, or a single input: as the flat function
+        tree = list(args) if self._in_tree[0] in ("tuple", "list") else (args[0] if len(args) == 1 else args)
+        try:
+            return pytree.flatten_like(self._in_tree, tree), {}
+        except (TypeError, KeyError, ValueError) as e:
+            raise TypeError(f"{self.flat.name}(): arguments must have the structure "
+                            f"{pytree.describe(self._in_tree)} ({e})") from None
+
+    def _outputs(self, flat):
+        flat = flat if isinstance(flat, tuple) else (flat,)
+        return pytree.unflatten(self._out_tree, list(flat))
+
+    def __call__(self, *args, **kwargs):
+        leaves, kwargs = self._leaves(args, kwargs)
+        return self._outputs(self.flat(*leaves, **kwargs))
+
+    def bind(self, *args, **kwargs):
+        """A BoundCall (its `inputs` the flat list of input arrays) returning the structure."""
+        leaves, kwargs = self._leaves(args, kwargs)
+        bound = self.flat.bind(*leaves, **kwargs)
+        result = self._outputs(bound.outputs)
+        call = bound._call
+        bound._call = lambda: (call(), result)[1]
+        bound.outputs = result
+        return bound
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name == "flat":
+            raise AttributeError(name)
+        return getattr(self.flat, name)
+
+    def __reduce__(self):
+        return (StructuredFunction, (self.flat, self._in_tree, self._out_tree))
+
+    def __repr__(self):
+        return f"<StructuredFunction {pytree.describe(self._in_tree)} -> {pytree.describe(self._out_tree)} " \
+               f"of {self.flat!r}>"

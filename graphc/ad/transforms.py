@@ -2,7 +2,7 @@
 hessian and hvp. Each returns tensors of the same graph, so they compose."""
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, pytree
 from ..ops.core import const, var
 from ..ops.shape import eye, reshape, transpose, zeros
 from .batching import batch_graph
@@ -58,10 +58,15 @@ def vjp(ys, xs, cotangents):
 
 
 def grad(y, wrt):
-    """Reverse-mode gradient of scalar `y`: a tensor shaped like `wrt`, or a list for a list."""
+    """Reverse-mode gradient of scalar `y`: a tensor shaped like `wrt`, or a list for a list
+    or tuple of tensors; for a nested structure (a dict of parameters, say) the same
+    structure of gradients."""
     if not hasattr(y, "shape") or y.shape != ():
         raise ValueError(f"grad: the output must be a scalar, got shape {getattr(y, 'shape', y)}; "
                          "use gc.vjp or gc.jacobian for non-scalar outputs")
+    if not pytree.is_flat(wrt):
+        leaves, treedef = pytree.flatten(wrt)
+        return pytree.unflatten(treedef, vjp(y, leaves, const(1.0, y.dtype)) if leaves else [])
     return vjp(y, wrt if not isinstance(wrt, tuple) else list(wrt), const(1.0, y.dtype))
 
 

@@ -51,6 +51,22 @@ static GC_UNUSED int gc_scatter_add_SFX(long nb, long n, long rest, long ni, con
     return 0;
 }
 
+/* out[b, k] = the last j with idx[b, j] naming row k, or ni when none does (as a double):
+ * which update a scatter that overwrites keeps. idx nb×ni, out nb×n. */
+static GC_UNUSED int gc_last_writer_SFX(long nb, long n, long ni, const double *idx, double *out)
+{
+    for (long b = 0; b < nb; ++b) {
+        double *o = out + b * n;
+        for (long k = 0; k < n; ++k) o[k] = (double)ni;
+        for (long j = 0; j < ni; ++j) {
+            long k = gc_index_SFX(idx[b * ni + j], n);
+            if (k < 0) return 5;
+            o[k] = (double)j;
+        }
+    }
+    return 0;
+}
+
 /* An unsigned key ordered as NumPy sorts: -0.0 and 0.0 equal, NaN after +inf (all NaNs
  * equal); descending sorts -x. Floats convert to double exactly, so one key type serves. */
 static GC_UNUSED unsigned long long gc_sort_key_SFX(double v, int descending)

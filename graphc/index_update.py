@@ -5,8 +5,8 @@ Static indices (ints, slices, None, Ellipsis, integer or boolean arrays) are res
 the graph is built: NumPy selects the flat positions, and each update becomes selects and
 static gathers that fuse into one loop. Repeated positions follow JAX: `add` and
 `multiply` combine every update, `set` keeps the last, `min`/`max` all of them. A tensor
-index along the first axis (computed at run time) takes `get` and `add` (a gather and a
-scatter-add). Everything differentiates with respect to x and the updates."""
+index along the first axis (computed at run time) takes `get`, `set` (a repeated index
+keeps its last update) and `add` (a gather, a select of the last writers, a scatter-add). Everything differentiates with respect to x and the updates."""
 import math
 
 import numpy as np
@@ -102,13 +102,16 @@ def _static(flat, updates, pos, how):
 
 def _dynamic(x, index, values, how):
     """x.at[i] with a computed index tensor i along the first axis."""
-    from .ops.indexing import scatter_add
+    from .ops.indexing import scatter_add, scatter_set
     if len(index) != 1:
         raise NotImplementedError("x.at[...] with a computed index: only a single index tensor along the first "
                                   "axis (x.at[i])")
-    if how != "add":
-        raise NotImplementedError(f"x.at[i].{how}(...) with a computed index i: graphc has get() and add() "
-                                  "(a scatter-add); write set as x + x.at[i].add(v - x[i]) for distinct indices")
-    idx = index[0]
+    if how not in ("add", "set"):
+        raise NotImplementedError(f"x.at[i].{how}(...) with a computed index i: graphc has get(), set() and "
+                                  "add()")
+    idx = lift(index[0])
     values = sh.broadcast_to(lift_promoted([values, x])[0], idx.shape + x.shape[1:])
-    return x + scatter_add(ew.cast(values, x.dtype) if values.dtype != x.dtype else values, idx, x.shape[0])
+    values = ew.cast(values, x.dtype) if values.dtype != x.dtype else values
+    if how == "set":
+        return scatter_set(x, idx, values)
+    return x + scatter_add(values, idx, x.shape[0])

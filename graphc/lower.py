@@ -22,7 +22,8 @@ from .lower_program import LU_USERS, Buffer, Instr, Program, is_swap_last_two, l
 from .lower_loops import accumulators, lower_scan
 
 CALLS = {"matmul", "matmul_add", "solve", "solve_triangular", "inv", "det", "slogdet", "cholesky", "qr", "svd",
-         "eigh", "expm", "expm_frechet", "scan", "gather", "scatter_add", "argsort", "searchsorted"}
+         "eigh", "expm", "expm_frechet", "scan", "gather", "scatter_add", "argsort", "searchsorted",
+         "last_writer"}
 REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
 SCATTERS = {"pad", "concatenate"}
 VIEWS = {"broadcast_to", "transpose", "slice", "rev", "take"}

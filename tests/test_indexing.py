@@ -226,8 +226,15 @@ def test_functional_index_updates_match_numpy(cache):
     y = x.at[i].add(v[:1])
     np.testing.assert_allclose(gc.evaluate(y, {x: X, v: V}), _np_at(X, (np.argsort(X[:, 0])[:3],), "add", V[:1]),
                                rtol=1e-15)
-    with pytest.raises(NotImplementedError, match="add"):
-        x.at[i].set(0.0)
+    j = gnp.floor(gnp.argsort(x[:, 0]) / 2)                  # rows 0, 0, 1, 1 in some order: repeats
+    z = x.at[j].set(v[0] * gnp.arange(1.0, 5.0)[:, None])
+    Z = X.copy()
+    Z[np.argsort(X[:, 0]) // 2] = V[0] * np.arange(1.0, 5.0)[:, None]     # the last update of a row stays
+    np.testing.assert_array_equal(gc.compile([x, v], z, cache_dir=cache)(X, V), Z)
+    np.testing.assert_array_equal(gc.evaluate(z, {x: X, v: V}), Z)
+    with pytest.raises(NotImplementedError, match="set"):
+        x.at[i].multiply(2.0)
     # derivatives with respect to x and the updates
-    L = gnp.sum(x.at[idx].multiply(v[1]) ** 2) + gnp.sum(x.at[1:3].set(v) ** 3) + gnp.sum(y * x)
+    L = gnp.sum(x.at[idx].multiply(v[1]) ** 2) + gnp.sum(x.at[1:3].set(v) ** 3) + gnp.sum(y * x) \
+        + gnp.sum(z ** 2 * x)
     gc.check_grads(L, [x, v], {x: X, v: V}, order=2)

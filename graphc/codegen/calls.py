@@ -3,6 +3,7 @@ inverses, determinants), Cholesky and SVD, looping over batch axes. A mixin of t
 Emitter: it uses its `ref`, `need` and `piv`."""
 import math
 
+from .. import dtypes
 from ..affine import broadcast_index, offset
 from .expr import _SFX, _indent, _loops
 
@@ -299,6 +300,15 @@ class CallEmitter:
                 f"{self.ref(idx)}, {self.ref(out)})) return 5;"]
 
     call_scatter_add = call_gather
+
+    def call_last_writer(self, ins):
+        (idx,), (out,) = ins.reads, ins.outs
+        node = ins.node
+        bd = node.params["batch_dims"]
+        nb = math.prod(node.inputs[0].shape[:bd])
+        self.need("indexing", dtypes.float64)
+        return [f"if (gc_last_writer_f64({nb}, {node.params['n']}, {node.inputs[0].size // max(nb, 1)}, "
+                f"{self.ref(idx)}, {self.ref(out)})) return 5;"]
 
     def call_argsort(self, ins):
         (x,), (out,), (work,) = ins.reads, ins.outs, ins.scratch

@@ -69,6 +69,12 @@ def _np_scatter_halves(u, k):
     return out
 
 
+def _np_scatter_set(x, u, k):
+    out = x.copy()
+    out[np.argsort(k, kind="stable") // 2] = u          # repeated rows: the last update stays
+    return out
+
+
 def _gnp():
     import graphc.numpy as gnp
     return gnp
@@ -339,6 +345,8 @@ CASES = [
            ("real", "distinct"), (M34, M34), differentiable=(0,)),
     OpCase("scatter_add", lambda u, k: indexing.scatter_add(u, ew.floor(indexing.argsort(k) / 2), 3),
            _np_scatter_halves, ("real", "distinct"), ((2, 4, 3), (2, 4)), differentiable=(0,)),
+    OpCase("scatter_set", lambda x, u, k: indexing.scatter_set(x, ew.floor(indexing.argsort(k) / 2), u),
+           _np_scatter_set, ("real", "real", "distinct"), ((3, 2), (4, 2), (4,)), differentiable=(0, 1)),
     OpCase("searchsorted", lambda v: indexing.searchsorted(_KNOTS, v),
            lambda v: np.searchsorted(_KNOTS, v).astype(float), R, (M34,), differentiable=()),
     OpCase("searchsorted_right", lambda v: indexing.searchsorted(_KNOTS, v, side="right"),

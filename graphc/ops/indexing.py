@@ -160,6 +160,42 @@ def _as_indices(idx):
     return cast(idx, dtypes.float64) if idx.dtype != dtypes.float64 else idx
 
 
+def _infer_last_writer(idx, n, batch_dims):
+    _check_index_dtype("last_writer", idx)
+    return idx.shape[:batch_dims] + (n,), dtypes.float64
+
+
+def _ref_last_writer(idx, n, batch_dims):
+    k = _indices_array(idx, n, "last_writer")
+    nb = int(np.prod(idx.shape[:batch_dims]))
+    kk = k.reshape(nb, -1)
+    out = np.full((nb, n), float(kk.shape[1]))
+    for b in range(nb):
+        out[b, kk[b]] = np.arange(kk.shape[1])        # NumPy's assignment: the last one stays
+    return out.reshape(idx.shape[:batch_dims] + (n,))
+
+
+last_writer_p = Primitive(
+    "last_writer", nin=1, infer=_infer_last_writer, ref=_ref_last_writer, jvp=None, vjp=None,
+    batch=lambda xs, batched, n, batch_dims: last_writer_p.bind(xs[0], n=n, batch_dims=batch_dims + 1),
+    doc="For each of n rows, the position of the last index naming it (the number of indices when "
+        "none does): which update an overwriting scatter keeps.")
+
+
+def scatter_set(x, idx, updates):
+    """x with the rows (first axis) that `idx` names replaced by `updates` (one row per
+    index; a repeated index keeps its last update, as NumPy's assignment)."""
+    from .elementwise import where
+    from .shape import concatenate, reshape, zeros
+    idx = _as_indices(idx)
+    m, rest = idx.size, x.shape[1:]
+    rows = reshape(updates, (m,) + rest)
+    padded = concatenate([rows, zeros((1,) + rest, rows.dtype)], 0)        # row m: no update
+    writer = last_writer_p.bind(reshape(idx, (m,)), n=x.shape[0], batch_dims=0)
+    kept = reshape(writer < m, (x.shape[0],) + (1,) * len(rest))
+    return where(kept, gather(padded, writer), x)
+
+
 # ---------------------------------------------------------------- argsort, searchsorted
 
 def _ref_argsort(x, descending):

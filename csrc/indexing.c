@@ -79,11 +79,14 @@ static GC_UNUSED unsigned long long gc_sort_key_SFX(double v, int descending)
     return (u >> 63) ? ~u : u | (1ULL << 63);
 }
 
+#define GC_ARGSORT_MERGE_MAX 256     /* graphc/lower_calls.py's argsort_work sizes scratch by it */
+
 /* Stable argsort of each row of x (nb rows of length n) into out as doubles: an LSD radix
  * sort of the keys, 11 bits a pass, skipping the passes whose digit all keys share (a
- * float32's low mantissa bits, a narrow range's exponent); rows of up to 32 entries by
- * insertion. Scratch: 24 n bytes (two key and two index arrays), and 48 KiB of digit counts
- * when n > 32 (graphc/lower_calls.py's argsort_work). */
+ * float32's low mantissa bits, a narrow range's exponent); rows of up to
+ * GC_ARGSORT_MERGE_MAX entries by a merge sort of the keys (the radix passes' count arrays
+ * cost more there). Scratch: 24 n bytes (two key and two index arrays), and 48 KiB of digit
+ * counts for longer rows (graphc/lower_calls.py's argsort_work). */
 static GC_UNUSED void gc_argsort_SFX(long nb, long n, const REAL *x, int descending, double *out, void *work)
 {
     enum { BITS = 11, BUCKETS = 1 << 11, PASSES = 6 };
@@ -97,18 +100,42 @@ static GC_UNUSED void gc_argsort_SFX(long nb, long n, const REAL *x, int descend
             ia[i] = (int)i;
         }
         const int *result = ia;
-        if (n <= 32) {
-            for (long i = 1; i < n; ++i) {
-                unsigned long long v = ka[i];
-                int vi = ia[i];
-                long j = i;
-                for (; j > 0 && v < ka[j - 1]; --j) {
-                    ka[j] = ka[j - 1];
-                    ia[j] = ia[j - 1];
+        if (n <= GC_ARGSORT_MERGE_MAX) {     /* insertion-sorted runs of 16, merged */
+            for (long lo = 0; lo < n; lo += 16) {
+                long hi = lo + 16 < n ? lo + 16 : n;
+                for (long i = lo + 1; i < hi; ++i) {
+                    unsigned long long v = ka[i];
+                    int vi = ia[i];
+                    long j = i;
+                    for (; j > lo && v < ka[j - 1]; --j) {
+                        ka[j] = ka[j - 1];
+                        ia[j] = ia[j - 1];
+                    }
+                    ka[j] = v;
+                    ia[j] = vi;
                 }
-                ka[j] = v;
-                ia[j] = vi;
             }
+            unsigned long long *sk = ka, *dk = kb;
+            int *si = ia, *di = ib;
+            for (long width = 16; width < n; width *= 2) {
+                for (long lo = 0; lo < n; lo += 2 * width) {
+                    long mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+                    long i = lo, j = mid, k = lo;
+                    while (i < mid && j < hi) {
+                        if (sk[j] < sk[i]) { dk[k] = sk[j]; di[k++] = si[j++]; }
+                        else { dk[k] = sk[i]; di[k++] = si[i++]; }
+                    }
+                    for (; i < mid; ++i, ++k) { dk[k] = sk[i]; di[k] = si[i]; }
+                    for (; j < hi; ++j, ++k) { dk[k] = sk[j]; di[k] = si[j]; }
+                }
+                unsigned long long *tk = sk;
+                sk = dk;
+                dk = tk;
+                int *ti = si;
+                si = di;
+                di = ti;
+            }
+            result = si;
         } else {
             memset(count, 0, sizeof(int) * PASSES * BUCKETS);
             for (long i = 0; i < n; ++i)

@@ -111,8 +111,8 @@ def qr_work(m, n) -> int:
 
 def argsort_work(n, itemsize) -> int:
     """Elements of scratch gc_argsort of csrc/indexing.c needs: 24 n bytes, and the digit
-    counts (6 passes of 2048 ints) when it sorts by radix (n > 32)."""
-    return -(-(24 * n + (6 * 2048 * 4 if n > 32 else 0)) // itemsize) + 1
+    counts (6 passes of 2048 ints) when it sorts by radix (n > GC_ARGSORT_MERGE_MAX)."""
+    return -(-(24 * n + (6 * 2048 * 4 if n > 256 else 0)) // itemsize) + 1
 
 
 def svd_work(m, n) -> int:

@@ -71,7 +71,7 @@ def test_numpy_functions_against_numpy(cache):
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-@pytest.mark.parametrize("n", [10_007, 29])           # radix passes; insertion for short rows
+@pytest.mark.parametrize("n", [10_007, 200, 13])      # radix passes; merged runs; one insertion run
 def test_argsort_and_sort_match_numpy(dtype, n, cache):
     rng = np.random.default_rng(1)
     X = rng.standard_normal((3, n)).astype(dtype)
@@ -184,9 +184,10 @@ def test_indexing_kernels_compile_clean_and_run_under_sanitizers(tmp_path):
     """Radix argsort (rows beyond 32 entries), gathers, scatter-adds, searchsorted and
     interpolation with their derivatives: warning-free C99, clean under ASan and UBSan."""
     from tests.test_generated_c import assert_clean_run
-    x, k = gc.var("x", (3, 50)), gc.var("k", (20,))
+    x, k = gc.var("x", (2, 300)), gc.var("k", (20,))
     knots = np.linspace(-0.01, 0.01, 6)
-    y = gnp.sum(gnp.sort(x) ** 2 * np.arange(50.0)) + gnp.sum(gnp.interp(k, knots, k[:6]) ** 2) \
+    y = gnp.sum(gnp.sort(x) ** 2 * np.arange(300.0)) + gnp.sum(gnp.sort(k) * np.arange(20.0)) \
+        + gnp.sum(gnp.interp(k, knots, k[:6]) ** 2) + gnp.sum(x.T.at[gnp.argmin(k)[None]].set(k[:1, None]) ** 2) \
         + gnp.sum(x[:, gnp.argmax(k)[None]]) + gnp.sum(gnp.searchsorted(knots, k))
     f = gc.compile([x, k], [y, *gc.grad(y, [x, k])], name="indexing", cache_dir=tmp_path / "cache")
     assert_clean_run(f, tmp_path)

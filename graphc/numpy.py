@@ -27,7 +27,7 @@ arcsin, arccos, arctan, floor, ceil = _ew.arcsin, _ew.arccos, _ew.arctan, _ew.fl
 sinh, cosh, arcsinh, arccosh, arctanh = _ew.sinh, _ew.cosh, _ew.arcsinh, _ew.arccosh, _ew.arctanh
 exp2, log2, log10, cbrt, arctan2, hypot = _ew.exp2, _ew.log2, _ew.log10, _ew.cbrt, _ew.arctan2, _ew.hypot
 absolute = abs = fabs = _ew.abs_                                     # noqa: A001
-maximum, minimum, power, where, clip = _ew.maximum, _ew.minimum, _ew.power, _ew.where, _ew.clip
+maximum, minimum, power, clip = _ew.maximum, _ew.minimum, _ew.power, _ew.clip
 add, subtract, multiply = _ew.add, _ew.sub, _ew.mul
 divide = true_divide = _ew.div
 negative = _ew.neg
@@ -45,9 +45,21 @@ from .numpy_math import (around, convolve, copysign, degrees, fix, float_power, 
                          fmod, heaviside, polyval, positive, radians, rint, round, trunc, vdot)
 from .numpy_indexing import (argmax, argmin, argsort, bincount, digitize, interp, nanargmax,  # noqa: E402,F401
                              nanargmin, searchsorted, select, sort, take, take_along_axis, unravel_index)
+from .numpy_selection import (argpartition, argwhere, flatnonzero, histogram, lexsort,  # noqa: E402,F401
+                              nonzero, partition, unique)
 from .numpy_sorting import median, percentile, quantile  # noqa: E402,F401
 from .numpy_statistics import (average, corrcoef, cov, cumulative_sum, ediff1d, gradient,  # noqa: E402,F401
                                nanmax, nanmean, nanmin, nansum, ptp, trapezoid, trapz)
+
+
+def where(condition, x=None, y=None, *, size=None, fill_value=None):
+    """np.where: x where condition holds, else y; with the condition alone, its nonzero
+    indices (jax.numpy's size= required)."""
+    if x is None and y is None:
+        return nonzero(condition, size=size, fill_value=fill_value)
+    if x is None or y is None:
+        raise ValueError("where: either both x and y or neither")
+    return _ew.where(condition, x, y)
 
 
 def reciprocal(x):

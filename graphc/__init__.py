@@ -16,6 +16,7 @@ from .ad.vmap import vmap
 from .checking import check_grads
 from .compiler import compile
 from .control import cond, map, switch  # noqa: A004  (jax.lax's names)
+from .implicit import rootfinder
 from .interp import evaluate
 from .ir import Tensor
 from .dsl import trace
@@ -40,7 +41,7 @@ __all__ = [
     "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
     "exp", "expand_dims", "expm1", "float32", "float64", "fori_loop", "format", "linalg", "nn", "scipy", "log", "log1p",
     "logsumexp", "map", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
-    "prod", "relu", "reshape", "scan", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
+    "prod", "relu", "reshape", "rootfinder", "scan", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
     "square", "squeeze", "stack", "switch", "stop_gradient", "optimization_barrier", "sum", "tan", "tanh", "to_dot", "trace",
     "transpose", "var", "where",
 ]

@@ -170,26 +170,35 @@ static GC_UNUSED void gc_argsort_SFX(long nb, long n, const REAL *x, int descend
 }
 
 /* Where each v would go in sorted a to keep it sorted (NumPy's searchsorted: side 0 the
- * first such place, side 1 the last; NaN after everything): a nb×n, v nb×nv. */
+ * first such place, side 1 the last; NaN after everything): a nb×n, v nb×nv. A number's
+ * place is the count of entries below it (or not above it), which NaN entries never are:
+ * a branch-free binary search (a conditional move per halving, no mispredictions). */
 static GC_UNUSED void gc_searchsorted_SFX(long nb, long n, long nv, const REAL *a, const REAL *v, int right,
                                           double *out)
 {
     for (long b = 0; b < nb; ++b) {
         const REAL *row = a + b * n;
+        long numbers = n;                       /* entries before the first NaN */
+        while (numbers > 0 && row[numbers - 1] != row[numbers - 1]) --numbers;
         for (long j = 0; j < nv; ++j) {
             REAL x = v[b * nv + j];
-            long lo = 0, hi = n;
-            while (lo < hi) {                   /* invariant: the answer lies in [lo, hi] */
-                long mid = lo + (hi - lo) / 2;
-                REAL m = row[mid];
-                int go_right;
-                if (x != x)                     /* NaN: after every number; after NaNs when right */
-                    go_right = m == m || right;
-                else if (m != m)
-                    go_right = 0;
-                else
-                    go_right = right ? !(x < m) : m < x;
-                if (go_right) lo = mid + 1; else hi = mid;
+            long lo = 0, len = n;
+            if (x != x) {
+                lo = right ? n : numbers;
+            } else if (n > 0 && right) {        /* lo: the last probe's block; the test * half: no branch */
+                while (len > 1) {
+                    long half = len >> 1;
+                    lo += (long)(row[lo + half] <= x) * half;
+                    len -= half;
+                }
+                lo += row[lo] <= x;
+            } else if (n > 0) {
+                while (len > 1) {
+                    long half = len >> 1;
+                    lo += (long)(row[lo + half] < x) * half;
+                    len -= half;
+                }
+                lo += row[lo] < x;
             }
             out[b * nv + j] = (double)lo;
         }

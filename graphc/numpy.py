@@ -374,16 +374,17 @@ def diff(x, n=1, axis=-1):
     return x
 
 
-def cumsum(x, axis=None):
-    """Running sums, as a product with a triangular matrix of ones (exact sums, O(n²) work)."""
+def cumsum(x, axis=None, dtype=None):
+    """Running sums along `axis` (of the flattened x when None): one C loop adding in order,
+    as NumPy does."""
+    from .ops.cumulative import cumsum_last
     x = _promote([x])[0]
+    if dtype is not None:
+        x = _cast(x, dtype)
     if axis is None:
         x, axis = ravel(x), 0
     ax = axis % x.ndim
-    n = x.shape[ax]
-    upper = _cast(_sh.iota((n, n), 0, x.dtype) <= _sh.iota((n, n), 1, x.dtype), x.dtype)
-    moved = moveaxis(x, ax, -1)
-    return moveaxis(matmul(moved, upper), -1, ax)
+    return moveaxis(cumsum_last(moveaxis(x, ax, -1)), -1, ax)
 
 
 def array_split(x, sections, axis=0):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.special as _special
 
-from . import accumulate, elementwise as ew, expm, indexing, linalg, matrix_functions as mf, qr, reduce, shape
+from . import accumulate, cumulative, elementwise as ew, expm, indexing, linalg, matrix_functions as mf, qr, reduce, shape
 
 
 @dataclass(frozen=True)
@@ -332,6 +332,9 @@ CASES = [
     OpCase("norm_3", lambda x: mf.norm(x, 3), lambda x: np.linalg.norm(x, 3), ("nonzero",), ((5,),)),
     OpCase("matmul_add", lambda c, a, b: accumulate.matmul_add_p.bind(c, a, b), lambda c, a, b: c + a @ b,
            R * 3, ((3, 4), (3, 2), (2, 4)), differentiable=()),
+    OpCase("cumsum", cumulative.cumsum_last, lambda x: np.cumsum(x, axis=-1), R, ((2, 3, 5),)),
+    OpCase("cumsum_reverse", lambda x: cumulative.cumsum_last(x, reverse=True),
+           lambda x: np.flip(np.cumsum(np.flip(x, -1), axis=-1), -1), R, (M34,)),
     # data-dependent indexing (indices computed by the graph: argsort keeps them exact)
     OpCase("argsort", indexing.argsort, lambda x: np.argsort(x, axis=-1, kind="stable").astype(float),
            ("distinct",), (M34,), differentiable=()),

@@ -24,6 +24,7 @@ from .ops.core import cast, const, var
 from .ops.elementwise import (abs_ as abs, clip, cos, exp, expm1, log, log1p, maximum, minimum,
                               power, relu, sigmoid, sign, sin, softplus, sqrt, square,
                               optimization_barrier, stop_gradient, tan, tanh, where)
+from .ops.cumulative import linear_recurrence
 from .ops.linalg import dot, matmul, outer
 from .ops.reduce import logsumexp, max, mean, min, prod, softmax, sum
 from .ops.scan import fori_loop, scan
@@ -40,7 +41,7 @@ __all__ = [
     "sparse_hessian", "sparse_jacobian", "value_and_grad", "vjp", "vmap",
     "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
     "exp", "expand_dims", "expm1", "float32", "float64", "fori_loop", "format", "linalg", "nn", "scipy", "log", "log1p",
-    "logsumexp", "map", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
+    "linear_recurrence", "logsumexp", "map", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
     "prod", "relu", "reshape", "rootfinder", "scan", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
     "square", "squeeze", "stack", "switch", "stop_gradient", "optimization_barrier", "sum", "tan", "tanh", "to_dot", "trace",
     "transpose", "var", "where",

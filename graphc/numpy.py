@@ -377,14 +377,13 @@ def diff(x, n=1, axis=-1):
 def cumsum(x, axis=None, dtype=None):
     """Running sums along `axis` (of the flattened x when None): one C loop adding in order,
     as NumPy does."""
-    from .ops.cumulative import cumsum_last
+    from .ops.cumulative import linear_recurrence
     x = _promote([x])[0]
     if dtype is not None:
         x = _cast(x, dtype)
     if axis is None:
         x, axis = ravel(x), 0
-    ax = axis % x.ndim
-    return moveaxis(cumsum_last(moveaxis(x, ax, -1)), -1, ax)
+    return linear_recurrence(_const(1.0, x.dtype), x, axis=axis)
 
 
 def array_split(x, sections, axis=0):
@@ -528,15 +527,15 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     return where(x == -_np.inf, -big if neginf is None else neginf, x)
 
 
-def cumprod(x, axis=None):
-    """Running products, exact with zeros: for each position the product of the masked
-    prefix (O(n²) work)."""
+def cumprod(x, axis=None, dtype=None):
+    """Running products: the recurrence y[k] = x[k]·y[k−1] from y[0] = x[0] (one C loop,
+    NumPy's order; exact derivatives with zeros, nothing divided)."""
+    from .ops.cumulative import linear_recurrence
     x = _promote([x])[0]
+    if dtype is not None:
+        x = _cast(x, dtype)
     if axis is None:
         x, axis = ravel(x), 0
     ax = axis % x.ndim
-    n = x.shape[ax]
-    moved = moveaxis(x, ax, -1)                                      # (..., n)
-    keep = _sh.iota((n, n), 1, x.dtype) <= _sh.iota((n, n), 0, x.dtype)   # [i, j]: j <= i
-    grid = where(keep, expand_dims(moved, -2), 1.0)                  # (..., n, n)
-    return moveaxis(prod(grid, axis=-1), -1, ax)
+    first = _cast(_sh.iota(x.shape, ax, x.dtype) == 0, x.dtype)          # b: x[0], then zeros
+    return linear_recurrence(x, x * first, axis=ax)

@@ -192,3 +192,28 @@ def test_cumsum_is_linear_in_time_and_equals_numpy_bit_for_bit(tmp_path):
     np.testing.assert_array_equal(flat, np.cumsum(X))
     c = np.cumsum(X, axis=1)
     np.testing.assert_allclose(g, np.flip(np.cumsum(np.flip(2 * c, 1), axis=1), 1), rtol=1e-12)
+
+
+def test_cumprod_and_linear_recurrences(tmp_path):
+    """cumprod as the recurrence y[k] = x[k]·y[k−1] (NumPy's values bit for bit, exact
+    derivatives through zeros), and gc.linear_recurrence for discounted returns."""
+    rng = np.random.default_rng(1)
+    X = rng.uniform(0.5, 1.5, (2, 50_000)) * rng.choice([-1.0, 1.0], (2, 50_000))
+    x = gc.var("x", X.shape)
+    f = gc.compile([x], [gnp.cumprod(x, axis=1), gnp.cumprod(x, axis=0)], cache_dir=str(tmp_path))
+    rows, cols = f(X)
+    np.testing.assert_array_equal(rows, np.cumprod(X, axis=1))
+    np.testing.assert_array_equal(cols, np.cumprod(X, axis=0))
+    z = gc.var("z", (5,))
+    gc.check_grads(gc.sum(gnp.cumprod(z) * np.arange(1.0, 6.0)), [z], {z: np.array([1.5, 0.0, -2.0, 0.0, 0.7])},
+                   order=2)
+    # discounted returns G[t] = r[t] + γ G[t+1], differentiable in r and γ
+    r, gamma = gc.var("r", (7,)), gc.var("gamma", ())
+    G = gc.linear_recurrence(gamma, r, reverse=True)
+    R = rng.standard_normal(7)
+    want, acc = np.zeros(7), 0.0
+    for t in range(6, -1, -1):
+        acc = R[t] + 0.9 * acc
+        want[t] = acc
+    np.testing.assert_allclose(gc.evaluate(G, {r: R, gamma: 0.9}), want, rtol=1e-15)
+    gc.check_grads(gc.sum(G ** 2), [r, gamma], {r: R, gamma: 0.9}, order=2)

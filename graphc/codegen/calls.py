@@ -310,13 +310,13 @@ class CallEmitter:
         return [f"if (gc_last_writer_f64({nb}, {node.params['n']}, {node.inputs[0].size // max(nb, 1)}, "
                 f"{self.ref(idx)}, {self.ref(out)})) return 5;"]
 
-    def call_cumsum(self, ins):
-        (x,), (out,) = ins.reads, ins.outs
+    def call_linrec(self, ins):
+        (a, b), (out,) = ins.reads, ins.outs
         node = ins.node
         n = node.shape[-1]
         self.need("cumulative", node.dtype)
-        return [f"gc_cumsum{_SFX[node.dtype]}({node.size // max(n, 1)}, {n}, {self.ref(x)}, "
-                f"{int(node.params['reverse'])}, {self.ref(out)});"]
+        return [f"gc_linrec{_SFX[node.dtype]}({node.size // max(n, 1)}, {n}, {self.ref(a)}, "
+                f"{int(node.inputs[0].ndim > 0)}, {self.ref(b)}, {int(node.params['reverse'])}, {self.ref(out)});"]
 
     def call_argsort(self, ins):
         (x,), (out,), (work,) = ins.reads, ins.outs, ins.scratch

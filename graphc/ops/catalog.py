@@ -69,6 +69,11 @@ def _np_scatter_halves(u, k):
     return out
 
 
+def _np_linrec(a, b, reverse=False):
+    from .cumulative import _ref
+    return _ref(np.broadcast_to(a, b.shape), b, reverse)
+
+
 def _np_scatter_set(x, u, k):
     out = x.copy()
     out[np.argsort(k, kind="stable") // 2] = u          # repeated rows: the last update stays
@@ -332,9 +337,11 @@ CASES = [
     OpCase("norm_3", lambda x: mf.norm(x, 3), lambda x: np.linalg.norm(x, 3), ("nonzero",), ((5,),)),
     OpCase("matmul_add", lambda c, a, b: accumulate.matmul_add_p.bind(c, a, b), lambda c, a, b: c + a @ b,
            R * 3, ((3, 4), (3, 2), (2, 4)), differentiable=()),
-    OpCase("cumsum", cumulative.cumsum_last, lambda x: np.cumsum(x, axis=-1), R, ((2, 3, 5),)),
-    OpCase("cumsum_reverse", lambda x: cumulative.cumsum_last(x, reverse=True),
-           lambda x: np.flip(np.cumsum(np.flip(x, -1), axis=-1), -1), R, (M34,)),
+    OpCase("linear_recurrence", cumulative.linear_recurrence, _np_linrec, ("unit", "real"), ((2, 3, 5), (2, 3, 5))),
+    OpCase("linear_recurrence_reverse", lambda a, b: cumulative.linear_recurrence(a, b, reverse=True, axis=0),
+           lambda a, b: _np_linrec(a.T, b.T, reverse=True).T, ("unit", "real"), (M34, M34)),
+    OpCase("linear_recurrence_scalar", lambda a, b: cumulative.linear_recurrence(a, b),
+           lambda a, b: _np_linrec(np.broadcast_to(a, b.shape), b), ("unit", "real"), ((), M34)),
     # data-dependent indexing (indices computed by the graph: argsort keeps them exact)
     OpCase("argsort", indexing.argsort, lambda x: np.argsort(x, axis=-1, kind="stable").astype(float),
            ("distinct",), (M34,), differentiable=()),

@@ -1,6 +1,7 @@
-"""C for the linear-algebra instructions: matrix products, LU (shared factors, solves,
-inverses, determinants), Cholesky and SVD, looping over batch axes. A mixin of the
-Emitter: it uses its `ref`, `need` and `piv`."""
+"""C for the call instructions: matrix products, LU (shared factors, solves, inverses,
+determinants), Cholesky, QR, SVD, eigh and expm looping over batch axes; gathers,
+scatters, argsort, searchsorted and linear recurrences on flattened stacks. A mixin of
+the Emitter: it uses its `ref`, `need` and `piv`."""
 import math
 
 from .. import dtypes

@@ -79,7 +79,18 @@ static GC_UNUSED unsigned long long gc_sort_key_SFX(double v, int descending)
     return (u >> 63) ? ~u : u | (1ULL << 63);
 }
 
-#define GC_ARGSORT_MERGE_MAX 256     /* graphc/lower_calls.py's argsort_work sizes scratch by it */
+#define GC_ARGSORT_MERGE_MAX 256
+/* After a pass: the arrays written become the ones read. */
+static GC_UNUSED void gc_argsort_flip_SFX(unsigned long long **sk, unsigned long long **dk, int **si, int **di)
+{
+    unsigned long long *tk = *sk;
+    int *ti = *si;
+    *sk = *dk;
+    *dk = tk;
+    *si = *di;
+    *di = ti;
+}
+     /* graphc/lower_calls.py's argsort_work sizes scratch by it */
 
 /* Stable argsort of each row of x (nb rows of length n) into out as doubles: an LSD radix
  * sort of the keys, 11 bits a pass, skipping the passes whose digit all keys share (a
@@ -128,12 +139,7 @@ static GC_UNUSED void gc_argsort_SFX(long nb, long n, const REAL *x, int descend
                     for (; i < mid; ++i, ++k) { dk[k] = sk[i]; di[k] = si[i]; }
                     for (; j < hi; ++j, ++k) { dk[k] = sk[j]; di[k] = si[j]; }
                 }
-                unsigned long long *tk = sk;
-                sk = dk;
-                dk = tk;
-                int *ti = si;
-                si = di;
-                di = ti;
+                gc_argsort_flip_SFX(&sk, &dk, &si, &di);
             }
             result = si;
         } else {
@@ -156,12 +162,7 @@ static GC_UNUSED void gc_argsort_SFX(long nb, long n, const REAL *x, int descend
                     dk[at] = sk[i];
                     di[at] = si[i];
                 }
-                unsigned long long *tk = sk;
-                sk = dk;
-                dk = tk;
-                int *ti = si;
-                si = di;
-                di = ti;
+                gc_argsort_flip_SFX(&sk, &dk, &si, &di);
             }
             result = si;
         }

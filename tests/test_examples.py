@@ -71,3 +71,8 @@ def test_collocation_converges_with_the_sparse_jacobian(capsys):
     runpy.run_path(str(EXAMPLES / "collocation.py"), run_name="__main__")
     out = capsys.readouterr().out
     assert "collocation equations hold" in out and "1196 nonzeros" in out
+
+
+def test_trim_example_solves_and_differentiates_the_trim(capsys):
+    runpy.run_path(str(EXAMPLES / "trim.py"), run_name="__main__")
+    assert "sensitivities agree with central differences" in capsys.readouterr().out

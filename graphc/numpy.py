@@ -35,21 +35,28 @@ less, less_equal, greater, greater_equal = _ew.less, _ew.less_equal, _ew.greater
 equal, not_equal = _ew.equal, _ew.not_equal
 
 # Creation, logic, more math and statistics live in modules of their own.
+from . import numpy_arrays as _arrays  # noqa: E402
+from .numpy_arrays import (block, broadcast_arrays, broadcast_shapes, choose, compress, copy,  # noqa: E402,F401
+                           delete, diagflat, dsplit, dstack, insert, isscalar, ix_, ndim, piecewise,
+                           put_along_axis, ravel_multi_index, resize, result_type, rollaxis)
 from .numpy_creation import (arange, diag_indices, empty, empty_like, full, full_like, geomspace,  # noqa: E402,F401
                              identity, linspace, logspace, meshgrid, ones, ones_like, tri, tril_indices,
                              triu_indices, vander, zeros, zeros_like)
-from .numpy_logic import (all, any, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,  # noqa: E402,F401,A004
-                          count_nonzero, invert, isfinite, isinf, isnan, logical_and, logical_not, logical_or,
-                          logical_xor, signbit)
-from .numpy_math import (around, convolve, copysign, degrees, fix, float_power, floor_divide,  # noqa: E402,F401
-                         fmod, heaviside, polyval, positive, radians, rint, round, trunc, vdot)
+from .numpy_logic import (all, allclose, any, array_equal, bitwise_and, bitwise_not, bitwise_or,  # noqa: E402,F401,A004
+                          bitwise_xor, count_nonzero, invert, isclose, isfinite, isin, isinf, isnan, isneginf,
+                          isposinf, logical_and, logical_not, logical_or, logical_xor, signbit)
+from .numpy_math import (around, conj, conjugate, convolve, copysign, correlate, degrees, fix,  # noqa: E402,F401
+                         float_power, floor_divide, fmod, heaviside, imag, ldexp, modf, polyadd, polyder,
+                         polyfit, polyint, polymul, polysub, polyval, positive, radians, real, rint, round,
+                         trunc, unwrap, vdot)
 from .numpy_indexing import (argmax, argmin, argsort, bincount, digitize, interp, nanargmax,  # noqa: E402,F401
                              nanargmin, searchsorted, select, sort, take, take_along_axis, unravel_index)
 from .numpy_selection import (argpartition, argwhere, flatnonzero, histogram, lexsort,  # noqa: E402,F401
                               nonzero, partition, unique)
 from .numpy_sorting import median, percentile, quantile  # noqa: E402,F401
 from .numpy_statistics import (average, corrcoef, cov, cumulative_sum, ediff1d, gradient,  # noqa: E402,F401
-                               nanmax, nanmean, nanmin, nansum, ptp, trapezoid, trapz)
+                               nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin, nanpercentile,
+                               nanprod, nanquantile, nanstd, nansum, nanvar, ptp, trapezoid, trapz)
 
 
 def where(condition, x=None, y=None, *, size=None, fill_value=None):
@@ -238,11 +245,11 @@ def repeat(x, repeats, axis=None):
         counts = _np.broadcast_to(_np.asarray(repeats, dtype=int), (x.shape[axis],))
         return _sh.take(x, _np.repeat(_np.arange(x.shape[axis]), counts), axis)
     expanded = expand_dims(x, axis + 1)
-    shape = list(expanded.shape)
-    shape[axis + 1] = repeats
+    target = list(expanded.shape)
+    target[axis + 1] = repeats
     out = list(x.shape)
     out[axis] *= repeats
-    return reshape(broadcast_to(expanded, tuple(shape)), tuple(out))
+    return reshape(broadcast_to(expanded, tuple(target)), tuple(out))
 
 
 # ---------------------------------------------------------------- matrices
@@ -484,9 +491,9 @@ def einsum(subscripts, *operands):
             q = t.index(ch, p + 1)
             n = x.shape[p]
             on = _sh.iota((n, n), 0, x.dtype) == _sh.iota((n, n), 1, x.dtype)
-            shape = [1] * x.ndim
-            shape[p] = shape[q] = n
-            x = sum(where(reshape(on, tuple(shape)), x, 0.0), axis=q)
+            dims = [1] * x.ndim
+            dims[p] = dims[q] = n
+            x = sum(where(reshape(on, tuple(dims)), x, 0.0), axis=q)
             t = t[:q] + t[q + 1:]
         perm = sorted(range(len(t)), key=lambda k: order.index(t[k]))
         xt = transpose(x, perm) if perm else x
@@ -539,3 +546,6 @@ def cumprod(x, axis=None, dtype=None):
     ax = axis % x.ndim
     first = _cast(_sh.iota(x.shape, ax, x.dtype) == 0, x.dtype)          # b: x[0], then zeros
     return linear_recurrence(x, x * first, axis=ax)
+
+
+shape, size = _arrays.shape, _arrays.size

@@ -1,10 +1,11 @@
 """Logic and floating-point classification for `graphc.numpy`: isnan, isfinite, isinf,
-logical_and/or/xor/not, any, all, count_nonzero, signbit. Boolean tensors in and out (a
+isposinf, isneginf, logical_and/or/xor/not, any, all, count_nonzero, signbit, isclose,
+allclose, array_equal, isin. Boolean tensors in and out (a
 float operand counts as true where nonzero, as NumPy); no derivatives flow through them.
 """
 import math
 
-from .ops import elementwise as _ew, reduce as _red
+from .ops import elementwise as _ew, reduce as _red, shape as _sh
 from .ops.core import lift as _lift
 
 
@@ -76,3 +77,41 @@ bitwise_and = _boolean("bitwise_and", logical_and)
 bitwise_or = _boolean("bitwise_or", logical_or)
 bitwise_xor = _boolean("bitwise_xor", logical_xor)
 invert = bitwise_not = _boolean("invert", logical_not)
+
+
+def isposinf(x):
+    return _lift(x) == math.inf
+
+
+def isneginf(x):
+    return _lift(x) == -math.inf
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|a − b| ≤ atol + rtol·|b|, infinities equal only to themselves (NumPy's rule)."""
+    from .ops.core import lift_promoted
+    a, b = lift_promoted([a, b])
+    finite = _ew.abs_(a - b) <= atol + rtol * _ew.abs_(b)
+    close = _ew.where(isfinite(a) & isfinite(b), finite, a == b)
+    return close | (isnan(a) & isnan(b)) if equal_nan else close
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return all(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def array_equal(a1, a2, equal_nan=False):
+    """Whether the shapes agree (known when the graph is built) and every entry does."""
+    a1, a2 = _lift(a1), _lift(a2)
+    if a1.shape != a2.shape:
+        return _lift(False)
+    same = a1 == a2
+    return all(same | (isnan(a1) & isnan(a2)) if equal_nan else same)
+
+
+def isin(element, test_elements, invert=False):
+    """Whether each entry of `element` is among `test_elements` (compared against each)."""
+    element = _lift(element)
+    tests = _lift(test_elements)
+    hit = any(_sh.expand_dims(element, -1) == _sh.reshape(tests, (tests.size,)), axis=-1)
+    return logical_not(hit) if invert else hit

@@ -1,5 +1,7 @@
 """More of NumPy's mathematical functions for `graphc.numpy`: rounding, copysign,
-heaviside, fmod, floor_divide, float_power, radians/degrees, polyval, vdot and convolve.
+heaviside, fmod, floor_divide, float_power, radians/degrees, ldexp, modf, unwrap,
+real/imag/conj (graphc is real), vdot, convolve, correlate and the polynomial functions
+(polyval, polyadd, polysub, polymul, polyder, polyint, polyfit).
 Composites of graphc's primitives (rint and copysign are primitives), differentiable
 wherever NumPy's function is."""
 import math
@@ -113,3 +115,97 @@ def convolve(a, v, mode="full"):
         return full[m - 1:n]
     raise ValueError(f"convolve: mode must be 'full', 'same' or 'valid', got {mode!r}")
 
+
+
+def real(x):
+    """x itself: graphc's tensors are real."""
+    return _promote([x])[0]
+
+
+conj = conjugate = real
+
+
+def imag(x):
+    (x,) = _promote([x])
+    return x * 0.0
+
+
+def ldexp(x, e):
+    """x · 2^e."""
+    x, e = _promote([x, e])
+    return x * _ew.exp2(e)
+
+
+def modf(x):
+    """(fractional part, integral part), both with x's sign."""
+    (x,) = _promote([x])
+    whole = _ew.where(x < 0, _ew.ceil(x), _ew.floor(x))
+    return x - whole, whole
+
+
+def unwrap(p, discont=None, axis=-1, period=2 * math.pi):
+    """Phases with jumps larger than discont (period/2) taken back by multiples of period."""
+    (p,) = _promote([p])
+    axis = axis % p.ndim
+    n = p.shape[axis]
+    if n < 2:
+        return p
+    discont = period / 2 if discont is None else discont
+    from .numpy import cumsum
+    d = _sh.slice_axis(p, axis, 1, n) - _sh.slice_axis(p, axis, 0, n - 1)
+    low = -period / 2
+    dd = (d - low) - period * _ew.floor((d - low) / period) + low            # d brought into [low, −low)
+    dd = _ew.where((dd == low) & (d > 0), period / 2, dd)
+    correction = _ew.where(_ew.abs_(d) < discont, 0.0, dd - d)
+    lo = [0] * p.ndim
+    lo[axis] = 1
+    return p + _sh.pad_zeros(cumsum(correction, axis=axis), lo, [0] * p.ndim)
+
+
+def correlate(a, v, mode="valid"):
+    """np.correlate: Σₙ a[n + k]·v[n] (convolve with v reversed)."""
+    a, v = _promote([a, v])
+    return convolve(a, _sh.rev(v, (0,)), mode=mode)
+
+
+def polyadd(a, b):
+    a, b = _promote([a, b])
+    n = max(a.shape[0], b.shape[0])
+    return _sh.pad_zeros(a, [n - a.shape[0]], [0]) + _sh.pad_zeros(b, [n - b.shape[0]], [0])
+
+
+def polysub(a, b):
+    a, b = _promote([a, b])
+    return polyadd(a, -b)
+
+
+def polymul(a, b):
+    a, b = _promote([a, b])
+    return convolve(a, b)
+
+
+def polyder(p, m=1):
+    (p,) = _promote([p])
+    for _ in range(m):
+        n = p.shape[0] - 1
+        if n <= 0:
+            return p[:0] * 0.0 if n < 0 else _sh.reshape(p * 0.0, (1,))
+        p = p[:n] * _np.arange(n, 0, -1, dtype=float)
+    return p
+
+
+def polyint(p, m=1, k=None):
+    (p,) = _promote([p])
+    ks = _np.zeros(m) if k is None else _np.broadcast_to(_np.asarray(k, dtype=float), (m,))
+    for j in range(m):
+        n = p.shape[0]
+        p = _sh.concatenate([p / _np.arange(n, 0, -1, dtype=float), _sh.reshape(_promote([ks[j], p])[0], (1,))], 0)
+    return p
+
+
+def polyfit(x, y, deg):
+    """Least-squares polynomial coefficients, highest power first (np.polyfit without weights)."""
+    from .ops.qr import lstsq
+    x, y = _promote([x, y])
+    vander = _sh.stack([x ** k for k in range(deg, -1, -1)], axis=-1) if deg else _sh.reshape(x * 0.0 + 1.0, (-1, 1))
+    return lstsq(vander, y)[0]

@@ -1,5 +1,6 @@
-"""Statistics for `graphc.numpy`: average, the nan-ignoring reductions, ptp, cov,
-corrcoef, trapezoid, cumulative_sum, ediff1d and gradient, as NumPy defines them."""
+"""Statistics for `graphc.numpy`: average, the nan-ignoring reductions (sums, means,
+extremes, products, variances, running sums and products, quantiles), ptp, cov, corrcoef,
+trapezoid, cumulative_sum, ediff1d and gradient, as NumPy defines them."""
 import math
 
 import numpy as _np
@@ -150,3 +151,72 @@ def gradient(f, *varargs, axis=None, edge_order=1):
         parts = [first] + ([(at(_np.arange(2, n)) - at(_np.arange(n - 2))) / (2 * h)] if n > 2 else []) + [last]
         out.append(_sh.concatenate(parts, axis=ax))
     return out[0] if len(out) == 1 else out
+
+
+def nanprod(x, axis=None, keepdims=False):
+    (x,) = _promote([x])
+    return _red.prod(_nan_free(x, 1.0), axis=axis, keepdims=keepdims)
+
+
+def nanvar(x, axis=None, ddof=0, keepdims=False):
+    """The variance of the non-NaN entries (ddof: the count's correction)."""
+    (x,) = _promote([x])
+    count = _red.sum(_ew.cast(x == x, x.dtype), axis=axis, keepdims=True)
+    mean = nansum(x, axis=axis, keepdims=True) / count
+    out = nansum((x - mean) ** 2, axis=axis, keepdims=True) / (count - ddof)
+    return out if keepdims else _sh.squeeze(out, _axes(axis, x.ndim, "nanvar"))
+
+
+def nanstd(x, axis=None, ddof=0, keepdims=False):
+    return _ew.sqrt(nanvar(x, axis=axis, ddof=ddof, keepdims=keepdims))
+
+
+def nancumsum(x, axis=None):
+    from .numpy import cumsum
+    (x,) = _promote([x])
+    return cumsum(_nan_free(x, 0.0), axis=axis)
+
+
+def nancumprod(x, axis=None):
+    from .numpy import cumprod
+    (x,) = _promote([x])
+    return cumprod(_nan_free(x, 1.0), axis=axis)
+
+
+def nanquantile(x, q, axis=None, keepdims=False):
+    """quantile of the non-NaN entries: sorted (NaNs last), then NumPy's linear
+    interpolation at q·(count − 1), the count known at run time (a gather reads the two
+    order statistics)."""
+    from .numpy_indexing import sort
+    from .ops.indexing import gather
+    (x,) = _promote([x])
+    qs = _np.asarray(q, dtype=_np.float64)
+    if qs.ndim > 1 or ((qs < 0) | (qs > 1)).any():
+        raise ValueError(f"nanquantile: q must be a number or a 1-D sequence in [0, 1], got {q!r}")
+    flat = axis is None
+    s = sort(_sh.reshape(x, (x.size,))) if flat else sort(x, axis=axis)
+    ax = 0 if flat else axis % x.ndim
+    moved = _sh.transpose(s, [k for k in range(s.ndim) if k != ax] + [ax])          # (..., n)
+    count = _red.sum(_ew.cast(moved == moved, x.dtype), axis=-1, keepdims=True)
+    values = []
+    for p in _np.atleast_1d(qs):
+        position = p * (count - 1)
+        lo = _ew.maximum(_ew.floor(position), 0.0)
+        hi = _ew.minimum(lo + 1, _ew.maximum(count - 1, 0.0))
+        frac = position - lo
+        a = gather(moved, lo, batch_dims=moved.ndim - 1)
+        b = gather(moved, hi, batch_dims=moved.ndim - 1)
+        v = _ew.where(frac < 0.5, a + (b - a) * frac, b - (b - a) * (1 - frac))
+        v = _ew.where(count[..., 0] > 0, v[..., 0], math.nan)             # all NaN: NaN
+        if keepdims:
+            v = _sh.reshape(v, (1,) * x.ndim) if flat else _sh.expand_dims(v, ax)
+        values.append(v)
+    return values[0] if qs.ndim == 0 else _sh.stack(values, axis=0)
+
+
+def nanpercentile(x, q, axis=None, keepdims=False):
+    return nanquantile(x, _np.asarray(q, dtype=_np.float64) / 100, axis=axis, keepdims=keepdims)
+
+
+def nanmedian(x, axis=None, keepdims=False):
+    return nanquantile(x, 0.5, axis=axis, keepdims=keepdims)

@@ -433,7 +433,10 @@ def getitem(x, index):
         index = (index,)
     arrays = [k for k, item in enumerate(index) if isinstance(item, (list, np.ndarray)) or hasattr(item, "op")]
     if len(arrays) > 1:
-        raise NotImplementedError("indexing with more than one index array")
+        if any(hasattr(index[k], "op") for k in arrays):
+            raise NotImplementedError("indexing with a computed index and another index array")
+        positions = np.arange(x.size).reshape(x.shape)[index]      # NumPy's selection, resolved now
+        return reshape(take(reshape(x, (x.size,)), positions.reshape(-1), 0), positions.shape)
     if arrays:
         k = arrays[0]
         basic = index[:k] + (slice(None),) + index[k + 1:]

@@ -7,8 +7,16 @@ import math
 import numpy as _np
 
 from .numpy_indexing import sort
-from .ops import shape as _sh
+from .ops import elementwise as _ew, shape as _sh
 from .ops.core import lift_promoted as _promote
+
+
+def lerp(a, b, t):
+    """NumPy's quantile interpolation a + (b − a)·t, from the nearer end so that it is exact
+    at both ends and monotone; t a number or a tensor."""
+    if not hasattr(t, "op"):
+        return a if not t else a + (b - a) * t if t < 0.5 else b - (b - a) * (1 - t)
+    return _ew.where(t < 0.5, a + (b - a) * t, b - (b - a) * (1 - t))
 
 
 def quantile(x, q, axis=None, keepdims=False):
@@ -33,8 +41,7 @@ def quantile(x, q, axis=None, keepdims=False):
         frac = position - lo
         a = _sh.take(s, [lo], axis=ax)
         b = _sh.take(s, [hi], axis=ax)
-        # NumPy's lerp: from the nearer end, so that it is exact at both ends and monotone
-        v = a if not frac else a + (b - a) * frac if frac < 0.5 else b - (b - a) * (1 - frac)
+        v = lerp(a, b, frac)
         if keepdims:
             v = v if axis is not None else _sh.reshape(v, (1,) * x.ndim)
         else:

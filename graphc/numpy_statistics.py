@@ -188,6 +188,7 @@ def nanquantile(x, q, axis=None, keepdims=False):
     interpolation at q·(count − 1), the count known at run time (a gather reads the two
     order statistics)."""
     from .numpy_indexing import sort
+    from .numpy_sorting import lerp
     from .ops.indexing import gather
     (x,) = _promote([x])
     qs = _np.asarray(q, dtype=_np.float64)
@@ -206,8 +207,7 @@ def nanquantile(x, q, axis=None, keepdims=False):
         frac = position - lo
         a = gather(moved, lo, batch_dims=moved.ndim - 1)
         b = gather(moved, hi, batch_dims=moved.ndim - 1)
-        v = _ew.where(frac < 0.5, a + (b - a) * frac, b - (b - a) * (1 - frac))
-        v = _ew.where(count[..., 0] > 0, v[..., 0], math.nan)             # all NaN: NaN
+        v = _ew.where(count[..., 0] > 0, lerp(a, b, frac)[..., 0], math.nan)       # all NaN: NaN
         if keepdims:
             v = _sh.reshape(v, (1,) * x.ndim) if flat else _sh.expand_dims(v, ax)
         values.append(v)

@@ -15,7 +15,7 @@ from .ad.sparsity import jacobian_sparsity, sparse_hessian, sparse_jacobian
 from .ad.vmap import vmap
 from .checking import check_grads
 from .compiler import compile
-from .control import cond, map, switch  # noqa: A004  (jax.lax's names)
+from .control import cond, map, switch, while_loop  # noqa: A004  (jax.lax's names)
 from .implicit import rootfinder
 from .interp import evaluate
 from .ir import Tensor
@@ -44,5 +44,5 @@ __all__ = [
     "linear_recurrence", "logsumexp", "map", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
     "prod", "relu", "reshape", "rootfinder", "scan", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
     "square", "squeeze", "stack", "switch", "stop_gradient", "optimization_barrier", "sum", "tan", "tanh", "to_dot", "trace",
-    "transpose", "var", "where",
+    "transpose", "var", "where", "while_loop",
 ]

@@ -1,11 +1,15 @@
-"""JAX's structured control flow over a static graph: `cond`, `switch` and `map`.
+"""JAX's structured control flow over a static graph: `cond`, `switch`, `map` and
+`while_loop`.
 
 A graph is data-independent, so `cond` and `switch` compute every branch and select the
 result per entry (what JAX's `cond` becomes under `vmap`): they take branch functions
 and operands as JAX does, a Python bool picks its branch at build time, and derivatives
 flow only through the selected branch (guard values a branch must not see, as with
 `gc.where`: a NaN in the other branch does not reach the value, but log(0)'s infinite
-slope times zero still is NaN). `map` is a scan without a carry: one C loop."""
+slope times zero still is NaN). `map` is a scan without a carry: one C loop.
+`while_loop` needs a bound (`max_iterations`): it is a loop of that many steps whose
+step leaves the state as it is once the condition fails, so it runs the same steps
+whatever the data, and differentiates in both modes (JAX's cannot be reverse-differentiated)."""
 import numbers
 
 import numpy as np
@@ -14,7 +18,7 @@ from . import pytree
 from .errors import ShapeError
 from .ops import elementwise as ew
 from .ops.core import lift
-from .ops.scan import scan
+from .ops.scan import fori_loop, scan
 
 
 def _select(pred, on_true, on_false, what):
@@ -68,3 +72,32 @@ def map(f, xs):                                        # noqa: A001  (jax.lax.ma
     jax.lax.map, one loop in C."""
     _, ys = scan(lambda carry, x: (carry, f(x)), (), xs)
     return ys
+
+
+def while_loop(cond_fun, body_fun, init_val, *, max_iterations=None):
+    """body_fun applied to the state while cond_fun(state) holds, at most `max_iterations`
+    times (jax.lax.while_loop with the bound a static graph needs). The state is a tensor
+    or a nested tuple/list/dict of them."""
+    if not isinstance(max_iterations, int) or isinstance(max_iterations, bool) or max_iterations < 0:
+        raise ValueError("while_loop: pass max_iterations= (a non-negative int): the graph is static, so the "
+                         "loop runs that many masked steps")
+    leaves, tree = pytree.flatten(init_val)
+    leaves = [lift(v) for v in leaves]
+
+    def step(_, state):
+        current = pytree.unflatten(tree, list(state))
+        going = _scalar_predicate(cond_fun(current), "while_loop")
+        new_leaves, new_tree = pytree.flatten(body_fun(current))
+        if new_tree != tree:
+            raise TypeError(f"while_loop: body_fun returns {pytree.describe(new_tree)}, the state is "
+                            f"{pytree.describe(tree)}")
+        out = []
+        for k, (old, new) in enumerate(zip(state, new_leaves)):
+            new = lift(new)
+            if new.shape != old.shape or new.dtype != old.dtype:
+                raise ShapeError(f"while_loop: state {k} enters as {old.shape} {old.dtype.name} and leaves as "
+                                 f"{new.shape} {new.dtype.name}")
+            out.append(ew.where(going, new, old))
+        return tuple(out)
+    final = fori_loop(0, max_iterations, step, tuple(leaves)) if max_iterations else tuple(leaves)
+    return pytree.unflatten(tree, list(final))

@@ -46,3 +46,34 @@ def test_map_is_a_loop_over_the_leading_axis(tmp_path):
     np.testing.assert_array_equal(got[1], X[:, 0])
     np.testing.assert_array_equal(got[2], 2 * X)
     np.testing.assert_allclose(got[3], (2 * want[:, None] * (1 - np.tanh(X * W) ** 2) * X).sum(0), rtol=1e-12)
+
+
+def test_while_loop_stops_where_the_condition_fails_and_differentiates(tmp_path):
+    """Newton's iteration for √a until the step is tiny: the same result as a Python loop,
+    the state frozen once the condition fails, gradients in both modes."""
+    a = gc.var("a", ())
+
+    def cond(state):
+        x, step, count = state
+        return gc.abs(step) > 1e-12
+
+    def body(state):
+        x, _, count = state
+        new = 0.5 * (x + a / x)
+        return new, new - x, count + 1
+
+    x, _, count = gc.while_loop(cond, body, (a, gc.const(1.0), gc.const(0.0)), max_iterations=40)
+    f = gc.compile([a], [x, count, gc.grad(x, a)], cache_dir=str(tmp_path))
+    for value in (2.0, 9.0, 1e4):
+        got, n, slope = f(value)
+        want, steps, step = value, 0, 1.0
+        while abs(step) > 1e-12:
+            new = 0.5 * (want + value / want)
+            want, step, steps = new, new - want, steps + 1
+        assert got == want and n == steps < 40
+        np.testing.assert_allclose(slope, 0.5 / np.sqrt(value), rtol=1e-12)
+    gc.check_grads(x, [a], {a: 3.0}, order=2)
+    with pytest.raises(ValueError, match="max_iterations"):
+        gc.while_loop(cond, body, (a, a, a))
+    with pytest.raises(TypeError, match="state is"):
+        gc.while_loop(lambda s: s[0] > 0, lambda s: s[0], (a, a), max_iterations=3)

@@ -12,7 +12,7 @@ from . import machine
 from .harness import THREADS, agree, measure
 
 WORKLOADS = ["w1_seed", "w2_mlp", "w3_mds", "w4_rosenbrock", "w5_rnn", "w6_jacobian", "w7_compile", "w8_solve",
-             "w9_svd", "w10_sparse", "w11_kinematics"]
+             "w9_svd", "w10_sparse", "w11_kinematics", "w12_tables"]
 
 
 def fmt(seconds):

@@ -24,8 +24,8 @@ static GC_UNUSED int gc_gather_SFX(long nb, long n, long rest, long ni, const RE
             long k = gc_index_SFX(idx[b * ni + j], n);
             if (k < 0) return 5;
             REAL *o = out + (b * ni + j) * rest;
-            if (rest == 1)
-                o[0] = t[k];
+            if (rest <= 8)                      /* short rows: a loop beats memcpy's call */
+                for (long r = 0; r < rest; ++r) o[r] = t[k * rest + r];
             else
                 memcpy(o, t + k * rest, sizeof(REAL) * (size_t)rest);
         }
@@ -172,36 +172,39 @@ static GC_UNUSED void gc_argsort_SFX(long nb, long n, const REAL *x, int descend
 
 /* Where each v would go in sorted a to keep it sorted (NumPy's searchsorted: side 0 the
  * first such place, side 1 the last; NaN after everything): a nb×n, v nb×nv. A number's
- * place is the count of entries below it (or not above it), which NaN entries never are:
- * a branch-free binary search (a conditional move per halving, no mispredictions). */
+ * place is the count of entries below it (or not above it), which NaN entries never are.
+ * Branch-free binary search whose halvings depend on n alone, so a block of queries
+ * advances level by level together: the inner loop runs over independent queries and
+ * vectorises (gathered loads, compares, adds), where one query at a time is a chain of
+ * dependent loads. */
 static GC_UNUSED void gc_searchsorted_SFX(long nb, long n, long nv, const REAL *a, const REAL *v, int right,
                                           double *out)
 {
+    enum { BLOCK = 256 };
+    long lo[BLOCK];
     for (long b = 0; b < nb; ++b) {
         const REAL *row = a + b * n;
         long numbers = n;                       /* entries before the first NaN */
         while (numbers > 0 && row[numbers - 1] != row[numbers - 1]) --numbers;
-        for (long j = 0; j < nv; ++j) {
-            REAL x = v[b * nv + j];
-            long lo = 0, len = n;
-            if (x != x) {
-                lo = right ? n : numbers;
-            } else if (n > 0 && right) {        /* lo: the last probe's block; the test * half: no branch */
-                while (len > 1) {
-                    long half = len >> 1;
-                    lo += (long)(row[lo + half] <= x) * half;
-                    len -= half;
+        for (long j0 = 0; j0 < nv; j0 += BLOCK) {
+            const long m = nv - j0 < BLOCK ? nv - j0 : BLOCK;
+            const REAL *x = v + b * nv + j0;
+            for (long q = 0; q < m; ++q) lo[q] = 0;
+            if (n > 0) {
+                for (long len = n; len > 1; len -= len >> 1) {
+                    const long half = len >> 1;
+                    if (right)
+                        for (long q = 0; q < m; ++q) lo[q] += (long)(row[lo[q] + half] <= x[q]) * half;
+                    else
+                        for (long q = 0; q < m; ++q) lo[q] += (long)(row[lo[q] + half] < x[q]) * half;
                 }
-                lo += row[lo] <= x;
-            } else if (n > 0) {
-                while (len > 1) {
-                    long half = len >> 1;
-                    lo += (long)(row[lo + half] < x) * half;
-                    len -= half;
-                }
-                lo += row[lo] < x;
+                if (right)
+                    for (long q = 0; q < m; ++q) lo[q] += row[lo[q]] <= x[q];
+                else
+                    for (long q = 0; q < m; ++q) lo[q] += row[lo[q]] < x[q];
             }
-            out[b * nv + j] = (double)lo;
+            for (long q = 0; q < m; ++q)                 /* NaN queries: after the numbers */
+                out[b * nv + j0 + q] = x[q] != x[q] ? (double)(right ? n : numbers) : (double)lo[q];
         }
     }
 }

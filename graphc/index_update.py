@@ -84,18 +84,12 @@ def _static(flat, updates, pos, how):
     if m == 0:
         return flat
     padded = sh.concatenate([updates, sh.reshape(const(_NEUTRAL.get(how, 0.0), updates.dtype), (1,))], 0)
-    order = np.argsort(pos, kind="stable")                  # update positions grouped by slot, in order
-    slots = pos[order]
-    rank = np.arange(m) - np.searchsorted(slots, slots)     # occurrence number within its slot
-    counts = np.bincount(pos, minlength=n)
     if how == "set":                                         # the last update of each slot wins
         table = np.full(n, m)
         table[pos] = np.arange(m)                            # NumPy's assignment: the last one stays
         return ew.where(table < m, sh.take(padded, table), flat)
     out = flat
-    for r in range(int(counts.max())):                       # each round: one update per slot
-        table = np.full(n, m)
-        table[slots[rank == r]] = order[rank == r]
+    for table in sh.occurrence_rounds(pos, n):               # each round: one update per slot, in order
         out = ew.where(table < m, _COMBINE[how](out, sh.take(padded, table)), out)
     return out
 

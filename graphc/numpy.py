@@ -166,12 +166,7 @@ def swapaxes(x, a, b):
     return transpose(x, perm)
 
 
-def moveaxis(x, source, destination):
-    x = _lift(x)
-    source, destination = source % x.ndim, destination % x.ndim
-    perm = [k for k in range(x.ndim) if k != source]
-    perm.insert(destination, source)
-    return transpose(x, perm)
+moveaxis = _sh.moveaxis
 
 
 def atleast_1d(x):

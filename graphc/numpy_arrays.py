@@ -47,10 +47,9 @@ def broadcast_arrays(*args):
 
 
 def rollaxis(a, axis, start=0):
-    from .numpy import moveaxis
     a = _lift(a)
     axis, start = axis % a.ndim, start if start >= 0 else start + a.ndim
-    return moveaxis(a, axis, start - 1 if start > axis else start)
+    return _sh.moveaxis(a, axis, start - 1 if start > axis else start)
 
 
 def dstack(tup):

@@ -17,19 +17,6 @@ from .ops.indexing import argsort as _argsort, gather as _gather, scatter_add as
 from .ops.indexing import searchsorted as _searchsorted, take_along as _take_along
 
 
-def _to_last(x, axis):
-    """x with `axis` moved last, and the permutation that moves it back."""
-    last = x.ndim - 1
-    if axis == last:
-        return x, None
-    perm = [k for k in range(x.ndim) if k != axis] + [axis]
-    return _sh.transpose(x, perm), tuple(_np.argsort(perm))
-
-
-def _back(y, inverse):
-    return y if inverse is None else _sh.transpose(y, inverse)
-
-
 def take(a, indices, axis=None):
     """np.take with static or computed indices: a's entries (along `axis`; of the
     flattened a when None) at `indices`, whose shape replaces that axis."""
@@ -50,12 +37,11 @@ def take_along_axis(arr, indices, axis=-1):
         raise ValueError(f"take_along_axis: indices of rank {indices.ndim} for an array of rank {arr.ndim} "
                          f"(shapes {indices.shape} and {arr.shape})")
     axis = _axis(axis, arr.ndim, "take_along_axis")
-    a, inverse = _to_last(arr, axis)
-    idx, _ = _to_last(indices, axis)
+    a, idx = _sh.moveaxis(arr, axis, -1), _sh.moveaxis(indices, axis, -1)
     batch = _np.broadcast_shapes(a.shape[:-1], idx.shape[:-1])
     a = _sh.broadcast_to(a, batch + a.shape[-1:])
     idx = _sh.broadcast_to(idx, batch + idx.shape[-1:])
-    return _back(_gather(a, idx, batch_dims=len(batch)), inverse)
+    return _sh.moveaxis(_gather(a, idx, batch_dims=len(batch)), -1, axis)
 
 
 def argsort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False):
@@ -66,8 +52,7 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False)
     if axis is None:
         a, axis = _sh.reshape(a, (a.size,)), 0
     axis = _axis(axis, a.ndim, "argsort")
-    x, inverse = _to_last(a, axis)
-    return _back(_argsort(x, descending=descending), inverse)
+    return _sh.moveaxis(_argsort(_sh.moveaxis(a, axis, -1), descending=descending), -1, axis)
 
 
 def sort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False):
@@ -80,10 +65,11 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False):
         a, axis = _sh.reshape(a, (a.size,)), 0
     if a.ndim == 0:
         raise ValueError("sort: a 0-d tensor has no axis to sort along")
-    x, inverse = _to_last(a, _axis(axis, a.ndim, "sort"))
+    axis = _axis(axis, a.ndim, "sort")
+    x = _sh.moveaxis(a, axis, -1)
     if x.shape[-1] <= 1:
         return a
-    return _back(_gather(x, _argsort(x, descending=descending), batch_dims=x.ndim - 1), inverse)
+    return _sh.moveaxis(_gather(x, _argsort(x, descending=descending), batch_dims=x.ndim - 1), -1, axis)
 
 
 def _arg_extreme(a, axis, keepdims, reduce):

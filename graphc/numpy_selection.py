@@ -10,7 +10,7 @@ import math
 
 import numpy as _np
 
-from .numpy_indexing import argsort, sort
+from .numpy_indexing import argsort, sort, unravel_index
 from .ops import elementwise as _ew, reduce as _red, shape as _sh
 from .ops.core import const as _const, lift_promoted as _promote
 from .ops.indexing import argsort as _argsort1, gather as _gather, scatter_add as _scatter_add
@@ -56,16 +56,10 @@ def flatnonzero(a, *, size=None, fill_value=None):
 def nonzero(a, *, size=None, fill_value=None):
     """Indices of the nonzero entries, one float64 tensor per axis (np.nonzero with JAX's size=)."""
     (a,) = _promote([a])
-    flat = flatnonzero(a, size=size, fill_value=None)
-    size = flat.shape[0]
-    valid = _sh.iota((size,), 0) < _red.sum(_ew.cast(a != 0, "float64"))
-    coords, rest = [], flat
-    for d in reversed(a.shape):
-        q = _ew.floor(rest / d)
-        coords.append(rest - d * q)
-        rest = q
+    positions, _, valid = _first_selected(_sh.reshape(a, (a.size,)) != 0, _need_size(size, "nonzero"))
     fills = fill_value if isinstance(fill_value, (tuple, list)) else [fill_value] * a.ndim
-    return tuple(_ew.where(valid, c, 0.0 if f is None else f) for c, f in zip(reversed(coords), fills))
+    return tuple(_ew.where(valid, c, 0.0 if f is None else f)
+                 for c, f in zip(unravel_index(positions, a.shape), fills))
 
 
 def argwhere(a, *, size=None, fill_value=None):

@@ -255,10 +255,13 @@ class StructuredFunction:
         """A BoundCall (its `inputs` the flat list of input arrays) returning the structure."""
         leaves, kwargs = self._leaves(args, kwargs)
         bound = self.flat.bind(*leaves, **kwargs)
-        result = self._outputs(bound.outputs)
+        result = self._outputs(bound.outputs)     # the same arrays every call, in the structure
         call = bound._call
-        bound._call = lambda: (call(), result)[1]
-        bound.outputs = result
+
+        def run():
+            call()
+            return result
+        bound._call, bound.outputs = run, result
         return bound
 
     def __getattr__(self, name):

@@ -77,19 +77,11 @@ def _batch(xs, batched, reverse):
 linrec_p.batch = _batch
 
 
-def moveaxis(x, source, destination):
-    from .shape import transpose
-    source = source % x.ndim
-    perm = [k for k in range(x.ndim) if k != source]
-    perm.insert(destination % x.ndim, source)
-    return transpose(x, perm) if perm != list(range(x.ndim)) else x
-
-
 def linear_recurrence(a, b, reverse=False, axis=-1):
     """y with y[k] = a[k]·y[k−1] + b[k] along `axis`, y[−1] = 0 (reverse: y[k] = a[k]·y[k+1] +
     b[k] from the end): discounted returns (a = γ), moving averages, first-order filters.
     `a` is a number, or broadcasts against b."""
-    from .shape import broadcast_to
+    from .shape import broadcast_to, moveaxis
     a, b = lift_promoted([a, b])
     if b.ndim == 0:
         raise ShapeError("linear_recurrence: b must have an axis to run along")

@@ -89,6 +89,16 @@ def transpose(x, axes=None):
     return transpose_p.bind(x, perm=tuple(int(p) for p in perm))
 
 
+def moveaxis(x, source, destination):
+    """x with axis `source` moved to position `destination` (np.moveaxis; no node when it
+    stays where it is)."""
+    x = lift(x)
+    source, destination = source % x.ndim, destination % x.ndim
+    perm = [k for k in range(x.ndim) if k != source]
+    perm.insert(destination, source)
+    return transpose(x, perm) if perm != list(range(x.ndim)) else x
+
+
 def matrix_transpose(x):
     """Swap the last two axes (batched matrix transpose)."""
     x = lift(x)
@@ -331,6 +341,25 @@ def _infer_take(x, indices, axis):
     return tuple(shape), x.dtype
 
 
+def occurrence_rounds(indices, n) -> list:
+    """Static positions `indices` (k of them, into n slots) as rounds of gathers: round r
+    maps each slot to the position of its r-th occurrence among the indices, in order (k
+    where it has none), so each round reads every slot at most once."""
+    idx = np.asarray(indices, dtype=np.int64)
+    k = idx.size
+    if k == 0:
+        return []
+    order = np.argsort(idx, kind="stable")                      # positions j, grouped by slot
+    slots = idx[order]
+    rank = np.arange(k) - np.searchsorted(slots, slots)          # j's occurrence number in its slot
+    rounds = []
+    for r in range(int(rank.max()) + 1):
+        table = np.full(n, k, dtype=np.int64)
+        table[slots[rank == r]] = order[rank == r]
+        rounds.append(table)
+    return rounds
+
+
 def _untake(g, indices, axis, n):
     """The adjoint of take: g scattered and summed into n slots along `axis`. When no slot
     is taken more than a few times (a permutation, unique indices), gathers: slot i reads
@@ -342,14 +371,8 @@ def _untake(g, indices, axis, n):
     counts = np.bincount(np.asarray(indices, dtype=np.int64), minlength=n)
     if k and counts.max() <= 4:
         padded = pad_zeros(g, [0] * g.ndim, [int(a == axis) for a in range(g.ndim)])   # slot k: a zero
-        idx = np.asarray(indices, dtype=np.int64)
-        order = np.argsort(idx, kind="stable")                  # positions j, grouped by slot
-        slots = idx[order]
-        rank = np.arange(k) - np.searchsorted(slots, slots)      # j's occurrence number in its slot
         total = None
-        for r in range(int(counts.max())):
-            table = np.full(n, k, dtype=np.int64)
-            table[slots[rank == r]] = order[rank == r]
+        for table in occurrence_rounds(indices, n):
             part = take_p.bind(padded, indices=tuple(int(t) for t in table), axis=axis)
             total = part if total is None else total + part
         return total

@@ -1,4 +1,4 @@
-/* Data-dependent indexing: gather, scatter-add, a stable argsort and searchsorted.
+/* Data-dependent indexing: gather, scatter-add, scatter-max/min, a stable argsort and searchsorted.
  * Indices travel as doubles holding integers (graphc computes in floats, as CasADi does);
  * an index is rounded to the nearest integer, negative ones count from the end as in
  * NumPy, and one outside [-n, n) (or NaN) makes the routine return 5, which the caller
@@ -46,6 +46,30 @@ static GC_UNUSED int gc_scatter_add_SFX(long nb, long n, long rest, long ni, con
             const REAL *u = upd + (b * ni + j) * rest;
             REAL *ok = o + k * rest;
             for (long r = 0; r < rest; ++r) ok[r] += u[r];
+        }
+    }
+    return 0;
+}
+
+/* out = x, then out[b, idx[b, j], :] = max (or min) of itself and upd[b, j, :]: x nb×n×rest,
+ * upd nb×ni×rest. A NaN, in x or an update, stays (as jnp.maximum). */
+static GC_UNUSED int gc_scatter_extremum_SFX(long nb, long n, long rest, long ni, const REAL *x, const REAL *upd,
+                                             const double *idx, int maximum, REAL *out)
+{
+    if (out != x)
+        memcpy(out, x, sizeof(REAL) * (size_t)(nb * n * rest));
+    for (long b = 0; b < nb; ++b) {
+        REAL *o = out + b * n * rest;
+        for (long j = 0; j < ni; ++j) {
+            long k = gc_index_SFX(idx[b * ni + j], n);
+            if (k < 0) return 5;
+            const REAL *u = upd + (b * ni + j) * rest;
+            REAL *ok = o + k * rest;
+            for (long r = 0; r < rest; ++r) {
+                REAL v = u[r];
+                if (maximum ? v > ok[r] || v != v : v < ok[r] || v != v)
+                    ok[r] = v;
+            }
         }
     }
     return 0;

@@ -31,6 +31,7 @@ from .ops.scan import fori_loop, scan
 from .ops.shape import (broadcast_to, concatenate, expand_dims, reshape, squeeze, stack,
                         transpose)
 from .printing import format, to_dot
+from .segments import segment_max, segment_min, segment_sum
 
 __version__ = "0.1.0"
 
@@ -42,7 +43,7 @@ __all__ = [
     "abs", "broadcast_to", "cast", "clip", "concatenate", "const", "cos", "dot", "evaluate",
     "exp", "expand_dims", "expm1", "float32", "float64", "fori_loop", "format", "linalg", "nn", "scipy", "log", "log1p",
     "linear_recurrence", "logsumexp", "map", "matmul", "max", "maximum", "mean", "min", "minimum", "outer", "power",
-    "prod", "relu", "reshape", "rootfinder", "scan", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
+    "prod", "relu", "reshape", "rootfinder", "scan", "segment_max", "segment_min", "segment_sum", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt",
     "square", "squeeze", "stack", "switch", "stop_gradient", "optimization_barrier", "sum", "tan", "tanh", "to_dot", "trace",
     "transpose", "var", "where", "while_loop",
 ]

@@ -96,16 +96,18 @@ def _static(flat, updates, pos, how):
 
 def _dynamic(x, index, values, how):
     """x.at[i] with a computed index tensor i along the first axis."""
-    from .ops.indexing import scatter_add, scatter_set
+    from .ops.indexing import scatter_add, scatter_extremum, scatter_set
     if len(index) != 1:
         raise NotImplementedError("x.at[...] with a computed index: only a single index tensor along the first "
                                   "axis (x.at[i])")
-    if how not in ("add", "set"):
-        raise NotImplementedError(f"x.at[i].{how}(...) with a computed index i: graphc has get(), set() and "
-                                  "add()")
+    if how not in ("add", "subtract", "set", "min", "max"):
+        raise NotImplementedError(f"x.at[i].{how}(...) with a computed index i: graphc has get(), set(), add(), "
+                                  "subtract(), min() and max()")
     idx = lift(index[0])
     values = sh.broadcast_to(lift_promoted([values, x])[0], idx.shape + x.shape[1:])
     values = ew.cast(values, x.dtype) if values.dtype != x.dtype else values
     if how == "set":
         return scatter_set(x, idx, values)
-    return x + scatter_add(values, idx, x.shape[0])
+    if how in ("min", "max"):
+        return scatter_extremum(x, values, idx, maximum=how == "max")
+    return x + scatter_add(-values if how == "subtract" else values, idx, x.shape[0])

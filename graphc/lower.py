@@ -23,7 +23,7 @@ from .lower_loops import accumulators, lower_scan
 
 CALLS = {"matmul", "matmul_add", "solve", "solve_triangular", "inv", "det", "slogdet", "cholesky", "qr", "svd",
          "eigh", "expm", "expm_frechet", "scan", "gather", "scatter_add", "argsort", "searchsorted",
-         "last_writer", "linrec"}
+         "last_writer", "linrec", "scatter_extremum"}
 REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}
 SCATTERS = {"pad", "concatenate"}
 VIEWS = {"broadcast_to", "transpose", "slice", "rev", "take"}

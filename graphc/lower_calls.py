@@ -69,7 +69,7 @@ def lower_call(node, storage, instrs, new_buffer, lu_of, result_direct, direct, 
         reads = [operand(node.inputs[0])[0]]
         m, n = node.inputs[0].shape[-2:]
         scratch = [new_buffer("work", (svd_work(m, n),), node.inputs[0].dtype, "arena")]
-    elif name in ("gather", "scatter_add", "searchsorted", "last_writer", "linrec"):
+    elif name in ("gather", "scatter_add", "scatter_extremum", "searchsorted", "last_writer", "linrec"):
         reads = [operand(x)[0] for x in node.inputs]
     elif name == "argsort":
         reads = [operand(node.inputs[0])[0]]

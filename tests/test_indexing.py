@@ -181,14 +181,15 @@ def test_exported_header_lists_the_index_error(tmp_path):
 
 
 def test_indexing_kernels_compile_clean_and_run_under_sanitizers(tmp_path):
-    """Radix argsort (rows beyond 32 entries), gathers, scatter-adds, searchsorted and
-    interpolation with their derivatives: warning-free C99, clean under ASan and UBSan."""
+    """Radix argsort (rows beyond 32 entries), gathers, scatter-adds, scatter-max,
+    searchsorted and interpolation with their derivatives: warning-free C99, clean under ASan and UBSan."""
     from tests.test_generated_c import assert_clean_run
     x, k = gc.var("x", (2, 300)), gc.var("k", (20,))
     knots = np.linspace(-0.01, 0.01, 6)
     y = gnp.sum(gnp.sort(x) ** 2 * np.arange(300.0)) + gnp.sum(gnp.sort(k) * np.arange(20.0)) \
         + gnp.sum(gnp.interp(k, knots, k[:6]) ** 2) + gnp.sum(x.T.at[gnp.argmin(k)[None]].set(k[:1, None]) ** 2) \
-        + gnp.sum(x[:, gnp.argmax(k)[None]]) + gnp.sum(gnp.searchsorted(knots, k))
+        + gnp.sum(x[:, gnp.argmax(k)[None]]) + gnp.sum(gnp.searchsorted(knots, k)) \
+        + gnp.sum(gc.segment_max(x.T, gnp.floor(gnp.argsort(x[0]) / 7), 43) ** 2)
     f = gc.compile([x, k], [y, *gc.grad(y, [x, k])], name="indexing", cache_dir=tmp_path / "cache")
     assert_clean_run(f, tmp_path)
 
@@ -239,3 +240,71 @@ def test_functional_index_updates_match_numpy(cache):
     L = gnp.sum(x.at[idx].multiply(v[1]) ** 2) + gnp.sum(x.at[1:3].set(v) ** 3) + gnp.sum(y * x) \
         + gnp.sum(z ** 2 * x)
     gc.check_grads(L, [x, v], {x: X, v: V}, order=2)
+
+
+def test_scatter_max_and_min_at_computed_indices(cache):
+    """x.at[i].max/min/subtract with a computed i against NumPy's ufunc.at, compiled and
+    interpreted; NaNs propagate; the derivative of a tie is shared equally (JAX's values)."""
+    rng = np.random.default_rng(5)
+    X, V = rng.standard_normal((4, 3)), rng.standard_normal((6, 3))
+    x, v = gc.var("x", X.shape), gc.var("v", V.shape)
+    i = gnp.floor(gnp.argsort(v[:, 0]) / 2)                  # rows 0..2, each updated twice
+    I = np.argsort(V[:, 0], kind="stable") // 2
+    outs = [x.at[i].max(v), x.at[i].min(v), x.at[i].subtract(v), x.at[i].max(0.5)]
+    wants = [_np_at(X, (I,), "maximum", V), _np_at(X, (I,), "minimum", V), _np_at(X, (I,), "subtract", V),
+             _np_at(X, (I,), "maximum", 0.5)]
+    got, interpreted = _both([x, v], outs, (X, V), cache)
+    for g, e, want in zip(got, interpreted, wants):          # subtract: x + Σ(−v), not (x − v₁) − v₂
+        np.testing.assert_allclose(g, want, rtol=1e-15, atol=1e-15)
+        np.testing.assert_allclose(e, want, rtol=1e-15, atol=1e-15)
+    gc.check_grads(gnp.sum(outs[0] ** 2) + gnp.sum(gnp.sin(outs[1])), [x, v], {x: X, v: V}, order=2)
+    # NaN wins, wherever it is
+    Vn = V.copy()
+    Vn[0, 1] = np.nan
+    got = gc.compile([x, v], outs[:2], cache_dir=cache)(X, Vn)
+    for g in got:
+        assert np.isnan(g[I[0], 1]) and np.isnan(g).sum() == 1
+    # ties: x[1] = 5 and two updates of 5 share row 1's derivative (jax.grad gives 10/3 each)
+    x3, v4, k = gc.var("x3", (3,)), gc.var("v4", (4,)), gc.var("k", (4,))
+    L = gnp.sum(x3.at[k].max(v4) * np.array([1.0, 10.0, 100.0]))
+    f = gc.compile([x3, v4, k], [L, *gc.grad(L, [x3, v4])], cache_dir=cache)
+    value, gx, gv = f(np.array([1.0, 5.0, 3.0]), np.array([5.0, 2.0, 5.0, 7.0]), np.array([1.0, 0.0, 1.0, 2.0]))
+    assert value == 752.0
+    np.testing.assert_allclose(gx, [0, 10 / 3, 0], rtol=1e-15)
+    np.testing.assert_allclose(gv, [10 / 3, 1, 10 / 3, 100], rtol=1e-15)
+    with pytest.raises(IndexError, match="out of range"):
+        f(np.zeros(3), np.zeros(4), np.array([0.0, 3.0, 0.0, 0.0]))
+    with pytest.raises(NotImplementedError, match="max"):
+        x.at[i].power(2.0)
+
+
+def _np_segment(ufunc, identity, data, ids, n):
+    out = np.full((n + 1,) + data.shape[1:], identity)
+    ufunc.at(out, np.where((ids < 0) | (ids >= n), n, ids), data)
+    return out[:n]
+
+
+def test_segment_reductions_follow_jax_ops(cache):
+    """gc.segment_sum/max/min as jax.ops': ids out of range (negative ones too) are dropped,
+    an empty segment holds the identity, num_segments from constant ids; derivatives."""
+    rng = np.random.default_rng(6)
+    D = rng.standard_normal((9, 2))
+    IDS = np.array([0, 3, 3, -1, 7, 0, 3, 1, 4])             # segment 2 empty; -1 and 7 dropped (n = 5)
+    d, ids = gc.var("d", D.shape), gc.var("ids", (9,))
+    outs = [gc.segment_sum(d, ids, 5), gc.segment_max(d, ids, 5), gc.segment_min(d, ids, num_segments=5)]
+    wants = [_np_segment(np.add, 0.0, D, IDS, 5), _np_segment(np.maximum, -np.inf, D, IDS, 5),
+             _np_segment(np.minimum, np.inf, D, IDS, 5)]
+    got, interpreted = _both([d, ids], outs, (D, IDS.astype(float)), cache)
+    for g, e, want in zip(got, interpreted, wants):
+        np.testing.assert_allclose(g, want, rtol=1e-15)
+        np.testing.assert_allclose(e, want, rtol=1e-15)
+    assert np.all(got[1][2] == -np.inf) and np.all(got[2][2] == np.inf)
+    ids_c = np.array([0, 1, 1, 2, 0, 2, 2, 1, 0])
+    np.testing.assert_allclose(gc.evaluate(gc.segment_sum(d, ids_c), {d: D}), _np_segment(np.add, 0.0, D, ids_c, 3))
+    L = gnp.sum(gc.segment_max(d, ids_c, 3) ** 2) + gnp.sum(gc.segment_sum(gnp.sin(d), ids_c, 3) ** 2) \
+        + gnp.sum(gc.segment_min(d, ids_c, 3))
+    gc.check_grads(L, [d], {d: D}, order=2)
+    with pytest.raises(ValueError, match="num_segments"):
+        gc.segment_max(d, ids)
+    with pytest.raises(ValueError, match="one id per row"):
+        gc.segment_sum(d, ids[:4], 3)

@@ -302,6 +302,18 @@ class CallEmitter:
 
     call_scatter_add = call_gather
 
+    def call_scatter_extremum(self, ins):
+        """csrc/indexing.c's scatter-max/min: the operand copied, then the updates combined in."""
+        node, (out,) = ins.node, ins.outs
+        x, upd, idx = ins.reads
+        bd = node.params["batch_dims"]
+        idx_node = node.inputs[2]
+        nb, ni = math.prod(idx_node.shape[:bd]), math.prod(idx_node.shape[bd:])
+        n, rest = node.shape[bd], math.prod(node.shape[bd + 1:])
+        self.need("indexing", node.dtype)
+        return [f"if (gc_scatter_extremum{_SFX[node.dtype]}({nb}, {n}, {rest}, {ni}, {self.ref(x)}, {self.ref(upd)}, "
+                f"{self.ref(idx)}, {int(node.params['maximum'])}, {self.ref(out)})) return 5;"]
+
     def call_last_writer(self, ins):
         (idx,), (out,) = ins.reads, ins.outs
         node = ins.node

@@ -33,7 +33,8 @@ from .expr import _SFX, outer_range
 TEAM_WORK = 65536            # matrix elements of a step's matrix-vector product that pay for a team
 SHARE = "gc_share_f64"       # the partition (its arithmetic does not depend on the dtype)
 PARTIALS = 8 * 4096          # bytes of the team's partial sums (csrc/gemv.c: GC_PARTIALS doubles)
-_FAILING = {"solve", "solve_triangular", "inv", "cholesky", "svd", "eigh", "gather", "scatter_add", "last_writer"}    # calls returning error codes
+_FAILING = {"solve", "solve_triangular", "inv", "cholesky", "svd", "eigh", "gather", "scatter_add", "scatter_extremum",
+            "last_writer"}    # calls returning error codes
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,14 @@ def _np_scatter_set(x, u, k):
     return out
 
 
+def _np_scatter_extremum(ufunc):
+    def reference(x, u, k):
+        out = x.copy()
+        ufunc.at(out, np.argsort(k, kind="stable") // 2, u)
+        return out
+    return reference
+
+
 def _gnp():
     import graphc.numpy as gnp
     return gnp
@@ -357,6 +365,12 @@ CASES = [
            _np_scatter_halves, ("real", "distinct"), ((2, 4, 3), (2, 4)), differentiable=(0,)),
     OpCase("scatter_set", lambda x, u, k: indexing.scatter_set(x, ew.floor(indexing.argsort(k) / 2), u),
            _np_scatter_set, ("real", "real", "distinct"), ((3, 2), (4, 2), (4,)), differentiable=(0, 1)),
+    OpCase("scatter_max", lambda x, u, k: indexing.scatter_extremum(x, u, ew.floor(indexing.argsort(k) / 2)),
+           _np_scatter_extremum(np.maximum), ("real", "real", "distinct"), ((3, 2), (4, 2), (4,)),
+           differentiable=(0, 1)),
+    OpCase("scatter_min", lambda x, u, k: indexing.scatter_extremum(x, u, ew.floor(indexing.argsort(k) / 2), False),
+           _np_scatter_extremum(np.minimum), ("real", "real", "distinct"), ((3, 2), (4, 2), (4,)),
+           differentiable=(0, 1)),
     OpCase("searchsorted", lambda v: indexing.searchsorted(_KNOTS, v),
            lambda v: np.searchsorted(_KNOTS, v).astype(float), R, (M34,), differentiable=()),
     OpCase("searchsorted_right", lambda v: indexing.searchsorted(_KNOTS, v, side="right"),

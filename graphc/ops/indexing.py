@@ -1,5 +1,5 @@
-"""Data-dependent indexing: gather and scatter-add at indices computed by the graph, a
-stable argsort and searchsorted. Each is one C routine (csrc/indexing.c) called on
+"""Data-dependent indexing: gather, scatter-add and scatter-max/min at indices computed by
+the graph, a stable argsort and searchsorted. Each is one C routine (csrc/indexing.c) called on
 stored operands.
 
 graphc computes in floats, so indices are float64 tensors holding integers (exact up to
@@ -115,6 +115,74 @@ gather_p.batch = _batch_both(gather_p, table_free=True)
 scatter_add_p.batch = _batch_both(scatter_add_p)
 
 
+def _infer_scatter_extremum(x, upd, idx, maximum, batch_dims):
+    op = "scatter_max" if maximum else "scatter_min"
+    _check_index_dtype(op, idx)
+    _check_stacks(op, x, idx, batch_dims, "the operand", "indices")
+    if x.ndim <= batch_dims or upd.shape != idx.shape + x.shape[batch_dims + 1:] or upd.dtype != x.dtype:
+        raise ShapeError(f"{op}: updates of shape {upd.shape} ({upd.dtype.name}) for an operand of shape "
+                         f"{x.shape} ({x.dtype.name}) at indices of shape {idx.shape} with {batch_dims} batch "
+                         f"axes: expected {idx.shape + x.shape[batch_dims + 1:]} ({x.dtype.name})")
+    return x.shape, x.dtype
+
+
+def _ref_scatter_extremum(x, upd, idx, maximum, batch_dims):
+    n = x.shape[batch_dims]
+    k = _indices_array(idx, n, "scatter_max" if maximum else "scatter_min")
+    nb = int(np.prod(idx.shape[:batch_dims], dtype=np.int64))
+    rest = x.shape[batch_dims + 1:]
+    out = np.array(x, copy=True).reshape((nb, n) + rest)
+    kk, uu = k.reshape(nb, -1), upd.reshape((nb, -1) + rest)
+    ufunc = np.maximum if maximum else np.minimum           # NaN propagates, as in C
+    for b in range(nb):
+        ufunc.at(out[b], kk[b], uu[b])
+    return out.reshape(x.shape)
+
+
+def _extremum_shares(out, x, upd, idx, batch_dims):
+    """Which entries of x and of the updates equal the result they went into, each weighted by
+    1 / the number of entries tied there (the derivative is shared among ties, as JAX's)."""
+    from .elementwise import astype, equal, greater, where
+    n = x.shape[batch_dims]
+    in_x = equal(x, out)
+    in_upd = equal(upd, gather_p.bind(out, idx, batch_dims=batch_dims))
+    ones = scatter_add_p.bind(astype(in_upd, x.dtype), idx, n=n, batch_dims=batch_dims)
+    count = astype(in_x, x.dtype) + ones
+    return in_x, in_upd, where(greater(count, 0), count, 1)     # a NaN result: nothing equals it
+
+
+def _extremum_jvp_x(t, out, x, upd, idx, maximum, batch_dims):
+    from .elementwise import where
+    in_x, _, count = _extremum_shares(out, x, upd, idx, batch_dims)
+    return where(in_x, t, 0.0) / count
+
+
+def _extremum_jvp_upd(t, out, x, upd, idx, maximum, batch_dims):
+    from .elementwise import where
+    _, in_upd, count = _extremum_shares(out, x, upd, idx, batch_dims)
+    return scatter_add_p.bind(where(in_upd, t, 0.0), idx, n=x.shape[batch_dims], batch_dims=batch_dims) / count
+
+
+def _extremum_vjp_x(g, out, x, upd, idx, maximum, batch_dims):
+    from .elementwise import where
+    in_x, _, count = _extremum_shares(out, x, upd, idx, batch_dims)
+    return where(in_x, g / count, 0.0)
+
+
+def _extremum_vjp_upd(g, out, x, upd, idx, maximum, batch_dims):
+    from .elementwise import where
+    _, in_upd, count = _extremum_shares(out, x, upd, idx, batch_dims)
+    return where(in_upd, gather_p.bind(g / count, idx, batch_dims=batch_dims), 0.0)
+
+
+scatter_extremum_p = Primitive(
+    "scatter_extremum", nin=3, infer=_infer_scatter_extremum, ref=_ref_scatter_extremum,
+    jvp=[_extremum_jvp_x, _extremum_jvp_upd, None], vjp=[_extremum_vjp_x, _extremum_vjp_upd, None],
+    doc="x with each update combined by max (or min) into the row its index names; NaNs propagate, "
+        "and the derivative is shared equally among the entries tied for a result.")
+scatter_extremum_p.batch = _batch_both(scatter_extremum_p)
+
+
 def gather(table, idx, batch_dims=0):
     """table's rows (axis `batch_dims`) at the computed indices `idx`: shape
     idx.shape + table.shape[batch_dims + 1:]. Constant indices become a static take."""
@@ -144,6 +212,13 @@ def scatter_add(updates, idx, n, batch_dims=0):
     update added into the row its index names (repeated indices add up)."""
     updates, idx = lift(updates), _as_indices(idx)
     return scatter_add_p.bind(updates, idx, n=int(n), batch_dims=batch_dims)
+
+
+def scatter_extremum(x, updates, idx, maximum=True):
+    """x (rows along its first axis) with each update combined by max (or min) into the row
+    its computed index names: x.at[idx].max(updates)."""
+    x, idx = lift(x), _as_indices(idx)
+    return scatter_extremum_p.bind(x, lift(updates), idx, maximum=bool(maximum), batch_dims=0)
 
 
 def _as_indices(idx):

@@ -18,7 +18,7 @@ from . import pytree
 from .errors import ShapeError
 from .ops import elementwise as ew
 from .ops.core import lift
-from .ops.scan import fori_loop, scan
+from .ops.scan import scan
 
 
 def _select(pred, on_true, on_false, what):
@@ -77,16 +77,25 @@ def map(f, xs):                                        # noqa: A001  (jax.lax.ma
 def while_loop(cond_fun, body_fun, init_val, *, max_iterations=None):
     """body_fun applied to the state while cond_fun(state) holds, at most `max_iterations`
     times (jax.lax.while_loop with the bound a static graph needs). The state is a tensor
-    or a nested tuple/list/dict of them."""
+    or a nested tuple/list/dict of them.
+
+    Each step is masked (the state frozen once the condition fails), so the loop is
+    differentiable in both modes; a flag carried beside the state (cond_fun of the state
+    reached) lets the compiled loop stop at the first step that leaves it at 0 when nothing
+    needs the later steps (a loop computing values only, not under vmap)."""
     if not isinstance(max_iterations, int) or isinstance(max_iterations, bool) or max_iterations < 0:
         raise ValueError("while_loop: pass max_iterations= (a non-negative int): the graph is static, so the "
                          "loop runs that many masked steps")
     leaves, tree = pytree.flatten(init_val)
     leaves = [lift(v) for v in leaves]
 
-    def step(_, state):
-        current = pytree.unflatten(tree, list(state))
-        going = _scalar_predicate(cond_fun(current), "while_loop")
+    def holds(state):
+        return _scalar_predicate(cond_fun(pytree.unflatten(tree, list(state))), "while_loop")
+
+    def step(state, _):
+        *state, flag = state
+        current = pytree.unflatten(tree, state)
+        going = flag != 0
         new_leaves, new_tree = pytree.flatten(body_fun(current))
         if new_tree != tree:
             raise TypeError(f"while_loop: body_fun returns {pytree.describe(new_tree)}, the state is "
@@ -98,6 +107,10 @@ def while_loop(cond_fun, body_fun, init_val, *, max_iterations=None):
                 raise ShapeError(f"while_loop: state {k} enters as {old.shape} {old.dtype.name} and leaves as "
                                  f"{new.shape} {new.dtype.name}")
             out.append(ew.where(going, new, old))
-        return tuple(out)
-    final = fori_loop(0, max_iterations, step, tuple(leaves)) if max_iterations else tuple(leaves)
-    return pytree.unflatten(tree, list(final))
+        flag = ew.where(going & holds(out), 1.0, 0.0)       # 0 from here on: every later step is idle
+        return tuple(out) + (flag,), None
+    if not max_iterations:
+        return pytree.unflatten(tree, leaves)
+    start = ew.where(holds(leaves), 1.0, 0.0)
+    final, _ = scan(step, tuple(leaves) + (start,), length=max_iterations, _stop=len(leaves))
+    return pytree.unflatten(tree, list(final[:-1]))

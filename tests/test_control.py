@@ -77,3 +77,38 @@ def test_while_loop_stops_where_the_condition_fails_and_differentiates(tmp_path)
         gc.while_loop(cond, body, (a, a, a))
     with pytest.raises(TypeError, match="state is"):
         gc.while_loop(lambda s: s[0] > 0, lambda s: s[0], (a, a), max_iterations=3)
+
+
+def test_a_value_only_while_loop_stops_at_the_first_idle_step(tmp_path):
+    """Computing values only, the compiled loop ends once the condition fails (C `break`,
+    then the carries moved to the results whichever buffer holds them): the step counts of
+    a Python loop, odd and even, with max_iterations far beyond them; a condition that
+    never fails runs every step; the interpreter and vmap (no early end) agree."""
+    a = gc.var("a", ())
+
+    def cond(state):
+        return gc.abs(state["x"] * state["x"] - a) > 1e-12 * a
+
+    def body(state):
+        return {"x": 0.5 * (state["x"] + a / state["x"]), "n": state["n"] + 1}
+
+    out = gc.while_loop(cond, body, {"x": a, "n": gc.const(0.0)}, max_iterations=10 ** 7)
+    f = gc.compile([a], [out["x"], out["n"]], cache_dir=str(tmp_path))
+    assert "break;" in f.c_source
+    counts = set()
+    for value in (0.25, 2.0, 9.0, 1e4, 1e10, 1.0):
+        want, steps = value, 0
+        while abs(want * want - value) > 1e-12 * value:
+            want, steps = 0.5 * (want + value / want), steps + 1
+        x, n = f(value)
+        assert x == want and n == steps
+        assert [x, n] == [float(v) for v in gc.evaluate([out["x"], out["n"]], {a: value})]
+        counts.add(steps % 2)
+    assert counts == {0, 1}                           # the results of either ping-pong buffer
+    v = gc.var("v", (3,))
+    batched = gc.vmap(lambda a: gc.while_loop(lambda s: s < a, lambda s: s + 1.0, gc.const(0.0),
+                                              max_iterations=20))(v)
+    np.testing.assert_array_equal(gc.compile([v], batched, cache_dir=str(tmp_path))(np.array([2.5, 7, 40])),
+                                  [3, 7, 20])
+    endless = gc.while_loop(lambda s: s > -1, lambda s: s + 1.0, a, max_iterations=1000)
+    assert gc.compile([a], endless, cache_dir=str(tmp_path))(0.5) == 1000.5

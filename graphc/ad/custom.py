@@ -180,14 +180,14 @@ def _stripped_scans(order) -> dict:
     stripped = {key: body for key, body in bodies.items() if has_user_rules(body.order)}
     digests = {}
     for key, body in stripped.items():
-        new = ScanBody(body.params, strip(list(body.outputs)), body.n_carry, body.n_x, body.base)
+        new = ScanBody(body.params, strip(list(body.outputs)), body.n_carry, body.n_x, body.base, body.stop)
         digests[body.digest], stripped[key] = new.digest, new
     mapping = {}
     for n in scans:
         body = stripped.get(n.id, bodies[n.id])
         if body.base is not None and body.base[0] in digests:
             body = ScanBody(body.params, body.outputs, body.n_carry, body.n_x,
-                            (digests[body.base[0]], body.base[1]))
+                            (digests[body.base[0]], body.base[1]), body.stop)
         if body is not bodies[n.id]:
             mapping[n.id] = scan_p.bind(*n.inputs, **{**n.params, "body": body})
     return mapping

@@ -3,6 +3,8 @@ separately, its work area a scratch buffer of the loop); the loop passes it poin
 the step's slices, the carries and the step's slot of each stacked output."""
 import math
 
+import numpy as np
+
 from .expr import _indent
 from .team import body_emitter, by_one_thread, region, runs_in_team
 
@@ -56,15 +58,36 @@ def emit_scan(em, ins):
     for k in range(nc):
         if k not in hist and k not in inplace:
             step.append(f"sa[{k}] = sr[{k}];")
+    stop = _stop_carry(node, sub, team)
+    if stop is not None:                    # every later step would leave the carries as they are
+        step.append(f"if (*(const double *)sa[{stop}] == 0) break;")
     t_expr = f"{T - 1} - s" if reverse else "s"
     loop = [f"for (long s = 0; s < {T}; ++s) {{", f"    const long t = {t_expr};", "    (void)t;"] + \
         _indent(step, 1) + ["}"]
     post = []
+    if stop is not None:                    # a loop that stopped early: its carries where they are
+        for k in range(nc):
+            if k not in inplace:
+                post.append(f"if (sa[{k}] != (const void *){em.ref(outs[k])}) memcpy({em.ref(outs[k])}, sa[{k}], "
+                            f"sizeof({outs[k].ctype}) * {math.prod(node.shape[k])});")
     for k, h in hist.items():
         size = math.prod(node.shape[k])
         final = 0 if reverse else T
         post.append(f"memcpy({em.ref(outs[k])}, {em.ref(h)} + {final * size}, sizeof({outs[k].ctype}) * {size});")
     return _block(pre, setup + loop, post, team)
+
+
+def _stop_carry(node, sub, team):
+    """The carry whose 0 ends the loop early (ScanBody.stop), where nothing needs the steps
+    after it: a forward loop of carries alone (no stacked outputs, history or deferred
+    products), run by one thread; else None."""
+    p = node.params
+    body = p["body"]
+    k = body.stop
+    if k is None or p["reverse"] or p["history"] or len(body.outputs) != body.n_carry or sub.deferred or team \
+            or p["length"] < 2 or node.dtype[k] != np.float64 or node.shape[k] != ():
+        return None
+    return k
 
 
 def _block(pre, loop, post, team):

@@ -30,13 +30,16 @@ class ScanBody:
     then slices of xs, then loop-invariant operands), `outputs` the new carries then the
     per-step outputs. Equal (and hashed) by structure, so equal loops intern to one node.
     `base` is (digest, output count) of the body this one extends with residual outputs
-    (the forward scan of a VJP)."""
+    (the forward scan of a VJP). `stop` (gc.while_loop's) is a float scalar carry that,
+    once 0 after a step, stays 0 and leaves every carry as it is from then on: a forward
+    loop may end there (an exact shortcut, not part of the loop's identity; bodies built
+    from this one by AD or vmap drop it and run every step)."""
 
-    __slots__ = ("params", "outputs", "n_carry", "n_x", "base", "digest", "_order")
+    __slots__ = ("params", "outputs", "n_carry", "n_x", "base", "stop", "digest", "_order")
 
-    def __init__(self, params, outputs, n_carry, n_x, base=None):
+    def __init__(self, params, outputs, n_carry, n_x, base=None, stop=None):
         self.params, self.outputs = tuple(params), tuple(outputs)
-        self.n_carry, self.n_x, self.base = n_carry, n_x, base
+        self.n_carry, self.n_x, self.base, self.stop = n_carry, n_x, base, stop
         self.digest = _digest(self.params, self.outputs, n_carry, n_x)
         self._order = None
 
@@ -77,13 +80,13 @@ class ScanBody:
 
     def __reduce__(self):
         from ..serialize import dump_graph
-        return _load_body, (dump_graph(self.params, self.outputs), self.n_carry, self.n_x, self.base)
+        return _load_body, (dump_graph(self.params, self.outputs), self.n_carry, self.n_x, self.base, self.stop)
 
 
-def _load_body(data, n_carry, n_x, base):
+def _load_body(data, n_carry, n_x, base, stop=None):
     from ..serialize import load_graph
     params, outputs = load_graph(data)
-    return ScanBody(params, outputs, n_carry, n_x, base)
+    return ScanBody(params, outputs, n_carry, n_x, base, stop)
 
 
 def _digest(params, outputs, n_carry, n_x) -> str:
@@ -128,9 +131,12 @@ def _ref(*arrays, body, length, reverse, history):
     hist = [np.empty((length + 1,) + c.shape, c.dtype) for c in body.outputs[:nc]] if history else []
     for h, c in zip(hist, carries):
         h[length if reverse else 0] = c
+    stop = body.stop if not (ys or hist or reverse) else None       # as the compiled loop: see ScanBody
     for t in (range(length - 1, -1, -1) if reverse else range(length)):
         out = body.run(carries + [x[t] for x in xs] + consts)
         carries = out[:nc]
+        if stop is not None and carries[stop] == 0:
+            break
         for y, v in zip(ys, out[nc:]):
             y[t] = v
         for h, c in zip(hist, carries):
@@ -184,7 +190,7 @@ def _pack(values, kind):
     return kind(values)
 
 
-def scan(f, init, xs=None, length=None, reverse=False):
+def scan(f, init, xs=None, length=None, reverse=False, _stop=None):
     """Loop `f(carry, x) -> (carry, y)` over the leading axis of `xs` (a tensor, a tuple of
     tensors, or None with `length`); returns (final carry, stacked ys), like jax.lax.scan.
     Carries and ys may be tensors or tuples of tensors (ys may be None); `reverse` runs
@@ -224,7 +230,7 @@ def scan(f, init, xs=None, length=None, reverse=False):
     ys, y_kind = _as_list(y_kind_value, "scan y")
     params = carry_params + x_params
     outputs, consts, const_params = close_over(params, news + ys)
-    body = ScanBody(params + const_params, outputs, len(inits), len(seqs))
+    body = ScanBody(params + const_params, outputs, len(inits), len(seqs), stop=_stop)
     node = scan_p.bind(*inits, *seqs, *consts, body=body, length=T, reverse=bool(reverse), history=False)
     parts = results(node)
     return _pack(list(parts[:len(inits)]), carry_kind), _pack(list(parts[len(inits):]), y_kind)

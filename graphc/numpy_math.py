@@ -90,31 +90,41 @@ def vdot(a, b):
     return _red.sum(_sh.reshape(a, (a.size,)) * _sh.reshape(b, (b.size,)))
 
 
+FUSED_TAPS = 16        # up to this many taps a convolution is one loop over shifted slices
+
+
 def convolve(a, v, mode="full"):
-    """The discrete linear convolution of two 1-D sequences (numpy.convolve), as a product
-    with the Toeplitz matrix of the shorter one."""
+    """The discrete linear convolution of two 1-D sequences (numpy.convolve): out[i] =
+    Σⱼ v[j]·a[i − j] over the outputs `mode` keeps, in O(n·m) work and no n × n matrix.
+    Up to FUSED_TAPS taps it is a sum of shifted slices of the zero-padded longer input
+    (one fused loop); beyond, a matrix of its windows (outputs × taps) times the taps."""
     a, v = _promote([a, v])
     if a.ndim != 1 or v.ndim != 1 or a.size == 0 or v.size == 0:
         raise ValueError(f"convolve: two non-empty 1-D inputs are expected, got {a.shape} and {v.shape}")
     if v.size > a.size:
         a, v = v, a
     n, m = a.size, v.size
-    # full[i] = Σ_j a[j] v[i − j]: a (n + m − 1) × n banded matrix built from v by indexing
-    rows, cols = _np.meshgrid(_np.arange(n + m - 1), _np.arange(n), indexing="ij")
-    offset = rows - cols
-    inside = (offset >= 0) & (offset < m)
-    band = _sh.take(v, _np.where(inside, offset, 0).ravel(), axis=0)
-    toeplitz = _sh.reshape(band, (n + m - 1, n)) * _np.asarray(inside, dtype=a.dtype)
-    full = _la.matmul(toeplitz, a)
     if mode == "full":
-        return full
-    if mode == "same":
-        start = (m - 1) // 2
-        return full[start:start + n]
-    if mode == "valid":
-        return full[m - 1:n]
-    raise ValueError(f"convolve: mode must be 'full', 'same' or 'valid', got {mode!r}")
-
+        lo, hi = 0, n + m - 1
+    elif mode == "same":
+        lo = (m - 1) // 2
+        hi = lo + n
+    elif mode == "valid":
+        lo, hi = m - 1, n
+    else:
+        raise ValueError(f"convolve: mode must be 'full', 'same' or 'valid', got {mode!r}")
+    padded = _sh.pad_zeros(a, [m - 1], [m - 1]) if m > 1 else a     # padded[k + m − 1] = a[k]
+    # out[i] = Σⱼ v[j]·padded[i + m − 1 − j] for i in [lo, hi)
+    if m <= FUSED_TAPS:
+        out = None
+        for j in range(m):
+            start = lo + m - 1 - j
+            term = v[j] * _sh.slice_axis(padded, 0, start, start + hi - lo)
+            out = term if out is None else out + term
+        return out
+    rows = _np.arange(lo, hi)[:, None] + (m - 1) - _np.arange(m)[None, :]
+    windows = _sh.reshape(_sh.take(padded, rows.ravel(), axis=0), (hi - lo, m))
+    return _la.matmul(windows, v)
 
 
 def real(x):
@@ -163,8 +173,11 @@ def unwrap(p, discont=None, axis=-1, period=2 * math.pi):
 
 
 def correlate(a, v, mode="valid"):
-    """np.correlate: Σₙ a[n + k]·v[n] (convolve with v reversed)."""
+    """np.correlate: Σₙ a[n + k]·v[n] (convolve with v reversed; a longer v, as NumPy,
+    correlates the other way round and reverses the result)."""
     a, v = _promote([a, v])
+    if a.ndim == 1 and v.ndim == 1 and v.size > a.size:
+        return _sh.rev(correlate(v, a, mode), (0,))
     return convolve(a, _sh.rev(v, (0,)), mode=mode)
 
 

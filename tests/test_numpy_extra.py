@@ -78,3 +78,25 @@ def test_queries_answer_at_build_time():
     assert gnp.result_type(y, np.float32) == np.float64
     assert gnp.broadcast_shapes((3, 1), (4,)) == (3, 4)
     assert gnp.copy(y) is y
+
+
+def test_convolve_and_correlate_in_every_mode_without_a_square_matrix(tmp_path):
+    """np.convolve/np.correlate for both orders of lengths, few taps (shifted slices, one
+    loop) and many (windows times taps), compiled; derivatives; a 10⁵-sample signal needs
+    O(n·m) memory, not the n × n Toeplitz matrix (80 GB) an earlier version built."""
+    rng = np.random.default_rng(11)
+    for n, m in [(7, 3), (3, 7), (10, 1), (1, 1), (40, 20), (20, 40), (6, 6), (100, 17)]:
+        A, V = rng.standard_normal(n), rng.standard_normal(m)
+        a, v = gc.var("a", (n,)), gc.var("v", (m,))
+        outs = [fn(a, v, mode) for fn in (gnp.convolve, gnp.correlate) for mode in ("full", "same", "valid")]
+        wants = [fn(A, V, mode) for fn in (np.convolve, np.correlate) for mode in ("full", "same", "valid")]
+        for got, want in zip(gc.compile([a, v], outs, cache_dir=str(tmp_path))(A, V), wants):
+            assert got.shape == want.shape
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    gc.check_grads(gnp.sum(gnp.convolve(a, v, "same") ** 2), [a, v], {a: A, v: V}, order=2)
+    A, V = rng.standard_normal(10 ** 5), rng.standard_normal(5)
+    a, v = gc.var("a", A.shape), gc.var("v", V.shape)
+    L = gnp.sum(gnp.convolve(a, v, "same") ** 2)
+    f = gc.compile([a, v], [L, *gc.grad(L, [a, v])], cache_dir=str(tmp_path))
+    assert f.peak_bytes < 40 * A.nbytes
+    np.testing.assert_allclose(f(A, V)[0], np.sum(np.convolve(A, V, "same") ** 2), rtol=1e-12)

@@ -90,14 +90,15 @@ def vdot(a, b):
     return _red.sum(_sh.reshape(a, (a.size,)) * _sh.reshape(b, (b.size,)))
 
 
-FUSED_TAPS = 16        # up to this many taps a convolution is one loop over shifted slices
+FUSED_TAPS = 128       # up to this many taps a convolution is one loop over shifted slices
 
 
 def convolve(a, v, mode="full"):
     """The discrete linear convolution of two 1-D sequences (numpy.convolve): out[i] =
     Σⱼ v[j]·a[i − j] over the outputs `mode` keeps, in O(n·m) work and no n × n matrix.
     Up to FUSED_TAPS taps it is a sum of shifted slices of the zero-padded longer input
-    (one fused loop); beyond, a matrix of its windows (outputs × taps) times the taps."""
+    (one fused loop); beyond, a loop over the taps, each adding its shifted copy (a
+    gather), so that neither the C nor the memory grows with outputs × taps."""
     a, v = _promote([a, v])
     if a.ndim != 1 or v.ndim != 1 or a.size == 0 or v.size == 0:
         raise ValueError(f"convolve: two non-empty 1-D inputs are expected, got {a.shape} and {v.shape}")
@@ -122,9 +123,15 @@ def convolve(a, v, mode="full"):
             term = v[j] * _sh.slice_axis(padded, 0, start, start + hi - lo)
             out = term if out is None else out + term
         return out
-    rows = _np.arange(lo, hi)[:, None] + (m - 1) - _np.arange(m)[None, :]
-    windows = _sh.reshape(_sh.take(padded, rows.ravel(), axis=0), (hi - lo, m))
-    return _la.matmul(windows, v)
+    from .ops.indexing import gather
+    from .ops.scan import scan
+    positions = _sh.iota((hi - lo,), 0, a.dtype) + float(lo + m - 1)     # padded's index of tap 0
+
+    def tap(total, vj_j):                 # tap j: v[j] times padded shifted by j, added in
+        vj, j = vj_j
+        return total + vj * gather(padded, positions - j), None
+    total, _ = scan(tap, _sh.zeros((hi - lo,), a.dtype), (v, _sh.iota((m,), 0, a.dtype)))
+    return total
 
 
 def real(x):

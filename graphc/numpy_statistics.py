@@ -90,8 +90,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     (y,) = _promote([y])
     ax = axis % y.ndim
     n = y.shape[ax]
-    lo = _sh.take(y, _np.arange(n - 1), axis=ax)
-    hi = _sh.take(y, _np.arange(1, n), axis=ax)
+    lo, hi = _sh.slice_axis(y, ax, 0, n - 1), _sh.slice_axis(y, ax, 1, n)
     if x is None:
         return _red.sum((lo + hi) * (0.5 * dx), axis=ax)
     (x,) = _promote([x])
@@ -145,10 +144,10 @@ def gradient(f, *varargs, axis=None, edge_order=1):
         n = f.shape[ax]
         if n < 2:
             raise ValueError(f"gradient: axis {ax} needs at least 2 samples, got {n}")
-        at = lambda idx: _sh.take(f, _np.asarray(idx), axis=ax)     # noqa: E731
-        first = (at([1]) - at([0])) / h
-        last = (at([n - 1]) - at([n - 2])) / h
-        parts = [first] + ([(at(_np.arange(2, n)) - at(_np.arange(n - 2))) / (2 * h)] if n > 2 else []) + [last]
+        at = lambda start, stop: _sh.slice_axis(f, ax, start, stop)     # noqa: E731  (views, no index tables)
+        first = (at(1, 2) - at(0, 1)) / h
+        last = (at(n - 1, n) - at(n - 2, n - 1)) / h
+        parts = [first] + ([(at(2, n) - at(0, n - 2)) / (2 * h)] if n > 2 else []) + [last]
         out.append(_sh.concatenate(parts, axis=ax))
     return out[0] if len(out) == 1 else out
 

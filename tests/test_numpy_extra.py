@@ -82,10 +82,10 @@ def test_queries_answer_at_build_time():
 
 def test_convolve_and_correlate_in_every_mode_without_a_square_matrix(tmp_path):
     """np.convolve/np.correlate for both orders of lengths, few taps (shifted slices, one
-    loop) and many (windows times taps), compiled; derivatives; a 10⁵-sample signal needs
-    O(n·m) memory, not the n × n Toeplitz matrix (80 GB) an earlier version built."""
+    loop) and many (a loop over the taps), compiled; derivatives; a 10⁵-sample signal
+    needs O(n) memory, not the n × n Toeplitz matrix (80 GB) an earlier version built."""
     rng = np.random.default_rng(11)
-    for n, m in [(7, 3), (3, 7), (10, 1), (1, 1), (40, 20), (20, 40), (6, 6), (100, 17)]:
+    for n, m in [(7, 3), (3, 7), (10, 1), (1, 1), (40, 20), (20, 40), (6, 6), (100, 17), (300, 140), (129, 200)]:
         A, V = rng.standard_normal(n), rng.standard_normal(m)
         a, v = gc.var("a", (n,)), gc.var("v", (m,))
         outs = [fn(a, v, mode) for fn in (gnp.convolve, gnp.correlate) for mode in ("full", "same", "valid")]
@@ -93,7 +93,8 @@ def test_convolve_and_correlate_in_every_mode_without_a_square_matrix(tmp_path):
         for got, want in zip(gc.compile([a, v], outs, cache_dir=str(tmp_path))(A, V), wants):
             assert got.shape == want.shape
             np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
-    gc.check_grads(gnp.sum(gnp.convolve(a, v, "same") ** 2), [a, v], {a: A, v: V}, order=2)
+        if m in (3, 140):
+            gc.check_grads(gnp.sum(gnp.convolve(a, v, "same") ** 2), [a, v], {a: A, v: V}, order=2)
     A, V = rng.standard_normal(10 ** 5), rng.standard_normal(5)
     a, v = gc.var("a", A.shape), gc.var("v", V.shape)
     L = gnp.sum(gnp.convolve(a, v, "same") ** 2)

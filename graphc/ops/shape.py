@@ -360,12 +360,18 @@ def occurrence_rounds(indices, n) -> list:
     return rounds
 
 
+UNTAKE_FUSED = 65536         # slots × indices up to which take's adjoint is one fused reduction
+
+
 def _untake(g, indices, axis, n):
     """The adjoint of take: g scattered and summed into n slots along `axis`. When no slot
     is taken more than a few times (a permutation, unique indices), gathers: slot i reads
-    the r-th g that came from it (or a zero), summed over r — O(n) work. Otherwise
-    Σⱼ where(indices[j] == i, g[j], 0), exact and fused into one reduction, O(n·k)."""
+    the r-th g that came from it (or a zero), summed over r — O(n) work. Otherwise, for
+    small n·k, Σⱼ where(indices[j] == i, g[j], 0), exact and fused into one reduction;
+    beyond, a scatter-add of g at the constant indices (one C loop, O(k)): the windows of
+    a convolution took 10⁵ × 4·10⁶ comparisons that way."""
     from .elementwise import where
+    from .indexing import scatter_add_p
     from .reduce import reduce_sum_p
     k = len(indices)
     counts = np.bincount(np.asarray(indices, dtype=np.int64), minlength=n)
@@ -378,9 +384,12 @@ def _untake(g, indices, axis, n):
         return total
     moved = transpose(g, (axis,) + tuple(a for a in range(g.ndim) if a != axis))     # (k, rest)
     rest = moved.shape[1:]
-    hit = iota((n, k), 0, g.dtype) == reshape(const(np.asarray(indices, dtype=float), g.dtype), (1, k))
-    picked = where(reshape(hit, (n, k) + (1,) * len(rest)), reshape(moved, (1, k) + rest), 0)
-    summed = reduce_sum_p.bind(picked, axes=(1,))                                   # (n, rest)
+    if n * k > UNTAKE_FUSED:
+        summed = scatter_add_p.bind(moved, const(np.asarray(indices, dtype=np.float64)), n=n, batch_dims=0)
+    else:
+        hit = iota((n, k), 0, g.dtype) == reshape(const(np.asarray(indices, dtype=float), g.dtype), (1, k))
+        picked = where(reshape(hit, (n, k) + (1,) * len(rest)), reshape(moved, (1, k) + rest), 0)
+        summed = reduce_sum_p.bind(picked, axes=(1,))                               # (n, rest)
     back = list(range(1, summed.ndim))
     back.insert(axis, 0)
     return transpose(summed, tuple(back))

@@ -8,7 +8,7 @@ import math
 
 import numpy as _np
 
-from .ops import elementwise as _ew, linalg as _la, reduce as _red, shape as _sh
+from .ops import elementwise as _ew, reduce as _red, shape as _sh
 from .ops.core import lift_promoted as _promote
 
 rint, copysign = _ew.rint, _ew.copysign

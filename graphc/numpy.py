@@ -476,6 +476,9 @@ def einsum(subscripts, *operands):
                 if sizes.get(ch, 1) not in (1, d):
                     raise _shape_error(f"einsum: index {ch!r} has sizes {sizes[ch]} and {d}")
                 sizes[ch] = d
+    if len(ops) == 2 and builtins.all(len(set(t)) == len(t) for t in terms) and \
+            builtins.all(x.shape == tuple(sizes[ch] for ch in t) for t, x in zip(terms, ops)):
+        return _contract_pair(terms[0], ops[0], terms[1], ops[1], output, sizes)
     order = list(output) + [ch for ch in letters if ch not in output]
     full_shape = tuple(sizes[ch] for ch in order)
     product = None
@@ -498,6 +501,31 @@ def einsum(subscripts, *operands):
     product = broadcast_to(product, full_shape)
     summed = tuple(range(len(output), len(order)))
     return sum(product, axis=summed) if summed else product
+
+
+def _contract_pair(ta, a, tb, b, output, sizes):
+    """einsum of two operands as one matrix product (jnp.einsum's dot_general): indices in
+    both and the output are batch axes, in both and not the output contracted, in one and
+    the output free; an index in one operand alone and not the output is summed first."""
+    def own_sum(t, x, other):
+        gone = [k for k, ch in enumerate(t) if ch not in output and ch not in other]
+        return ("".join(ch for ch in t if ch in output or ch in other),
+                sum(x, axis=tuple(gone)) if gone else x)
+    ta, a = own_sum(ta, a, tb)
+    tb, b = own_sum(tb, b, ta)
+    batch = [ch for ch in output if ch in ta and ch in tb]
+    contract = [ch for ch in ta if ch in tb and ch not in output]
+    free_a = [ch for ch in ta if ch not in tb]
+    free_b = [ch for ch in tb if ch not in ta]
+    size = lambda chars: math.prod(sizes[ch] for ch in chars)       # noqa: E731
+    lead = (size(batch),) if batch else ()
+    am = reshape(transpose(a, [ta.index(ch) for ch in batch + free_a + contract]),
+                 lead + (size(free_a), size(contract)))
+    bm = reshape(transpose(b, [tb.index(ch) for ch in batch + contract + free_b]),
+                 lead + (size(contract), size(free_b)))
+    letters = batch + free_a + free_b
+    product = reshape(_la.matmul(am, bm), tuple(sizes[ch] for ch in letters))
+    return transpose(product, [letters.index(ch) for ch in output]) if letters != list(output) else product
 
 
 def _shape_error(message):

@@ -436,8 +436,12 @@ def pad(x, pad_width, mode="constant", constant_values=0):
         raise NotImplementedError(f"pad: mode={mode!r}")
     for axis in range(x.ndim):
         lo, hi = int(width[axis, 0]), int(width[axis, 1])
-        if lo or hi:
-            x = _sh.take(x, _np.pad(_np.arange(x.shape[axis]), (lo, hi), mode=mode), axis)
+        if lo or hi:                      # x itself between its two borders' gathers
+            n = x.shape[axis]
+            idx = _np.pad(_np.arange(n), (lo, hi), mode=mode)
+            parts = ([_sh.take(x, idx[:lo], axis)] if lo else []) + [x] + \
+                ([_sh.take(x, idx[lo + n:], axis)] if hi else [])
+            x = _sh.concatenate(parts, axis)
     return x
 
 

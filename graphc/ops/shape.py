@@ -365,8 +365,9 @@ UNTAKE_FUSED = 65536         # slots × indices up to which take's adjoint is on
 
 def _untake(g, indices, axis, n):
     """The adjoint of take: g scattered and summed into n slots along `axis`. When no slot
-    is taken more than a few times (a permutation, unique indices), gathers: slot i reads
-    the r-th g that came from it (or a zero), summed over r — O(n) work. Otherwise, for
+    is taken more than a few times and the k indices are not few against n (a permutation,
+    a reflection), gathers: slot i reads the r-th g that came from it (or a zero), summed
+    over r — O(n) work. Otherwise, for
     small n·k, Σⱼ where(indices[j] == i, g[j], 0), exact and fused into one reduction;
     beyond, a scatter-add of g at the constant indices (one C loop, O(k)): the windows of
     a convolution took 10⁵ × 4·10⁶ comparisons that way."""
@@ -375,7 +376,7 @@ def _untake(g, indices, axis, n):
     from .reduce import reduce_sum_p
     k = len(indices)
     counts = np.bincount(np.asarray(indices, dtype=np.int64), minlength=n)
-    if k and counts.max() <= 4:
+    if k and counts.max() <= 4 and 4 * k >= n:           # tables of n slots: worth it when k is not ≪ n
         padded = pad_zeros(g, [0] * g.ndim, [int(a == axis) for a in range(g.ndim)])   # slot k: a zero
         total = None
         for table in occurrence_rounds(indices, n):

@@ -15,7 +15,7 @@ from ..affine import Affine, offset
 from . import csrc, vector_math
 from .calls import CallEmitter
 from .expr import (REDUCE_COMBINE, REDUCE_INIT, UNROLL, Body, _collapse_scalar, _indent, _loops,
-                   _pad_segments, literal, outer_range, sanitize_comment)
+                   _pad_segments, literal, literals, outer_range, sanitize_comment)
 
 PARALLEL_ELEMENTS = 65536   # loops writing at least this many elements use threads
 POOL_WORK = 262144          # elements x per-element cost (cost.py) of a loop that BLAS's pool shares
@@ -354,8 +354,7 @@ class Emitter(CallEmitter):
                     f"static const int {tname}[{len(values)}] = {{{', '.join(map(str, values))}}};"
         for b in p.buffers:
             if b.kind == "const":
-                values = ", ".join(literal(v, b.dtype) for v in b.value.reshape(-1))
-                self.declarations[b.name] = f"static const {b.ctype} {b.name}[{b.size}] = {{{values}}};"
+                self.declarations[b.name] = constant_declaration(b)
 
         signature = self.signature
         linkage = "static " if static else ""
@@ -455,6 +454,34 @@ def calls_blas(program) -> bool:
         if any(b is not None and calls_blas(b) for b in bodies):
             return True
     return False
+
+
+BLOB_ELEMENTS = 16384       # float constants from this size are stored as bytes, not literals
+
+
+def constant_declaration(b) -> str:
+    """The C declaration of constant buffer `b`: its literals, or, for a large float array,
+    its bytes in one string literal read through a union (gcc turns 10⁶ double literals
+    into data in ~4 s, the same bytes as a string in ~0.7 s). The bytes are little-endian
+    IEEE 754; a compiler for another byte order stops with #error."""
+    if b.size < BLOB_ELEMENTS or b.ctype not in ("double", "float"):
+        return f"static const {b.ctype} {b.name}[{b.size}] = {{{literals(b.value, b.dtype)}}};"
+    raw = np.ascontiguousarray(b.value, dtype=np.dtype(b.dtype).newbyteorder("<")).tobytes()
+    text = "".join(_OCTAL[byte] for byte in raw)
+    chunks = "\n".join(f'"{text[k:k + 4000]}"' for k in range(0, len(text), 4000))
+    return "\n".join([
+        "#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__",
+        "#error graphc: the constants of this program are stored as little-endian bytes",
+        "#endif",
+        "#if defined(__GNUC__)", "#pragma GCC diagnostic push",
+        '#pragma GCC diagnostic ignored "-Woverlength-strings"', "#endif",
+        f"static const union {{ unsigned char bytes[{len(raw)}]; {b.ctype} values[{b.size}]; }} {b.name}_blob = {{",
+        chunks, "};",
+        "#if defined(__GNUC__)", "#pragma GCC diagnostic pop", "#endif",
+        f"static const {b.ctype} *const {b.name} = {b.name}_blob.values;"])
+
+
+_OCTAL = ["\\%03o" % k for k in range(256)]
 
 
 def render(program, name, blas=False, pool=False) -> str:

@@ -40,6 +40,17 @@ def literal(value, dtype) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+def literals(array, dtype) -> str:
+    """literal() of every element of `array`, comma-separated: the finite ones formatted
+    in one pass (a 10⁶-entry constant took 9 s one literal() at a time)."""
+    dtype = np.dtype(dtype)
+    flat = np.asarray(array, dtype=dtype).reshape(-1)
+    if dtype == dtypes.bool_ or not np.isfinite(flat).all():
+        return ", ".join(literal(v, dtype) for v in flat)
+    suffix = "f" if dtype == dtypes.float32 else ""
+    return ", ".join(f"({t}{suffix})" if t[0] == "-" else t + suffix for t in map(repr, flat.astype(np.float64).tolist()))
+
+
 def sanitize_comment(text) -> str:
     """User text made safe inside a C comment: printable ASCII, no comment delimiters."""
     text = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in str(text))

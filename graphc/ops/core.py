@@ -17,12 +17,17 @@ from ..ir import Tensor, make_node
 REGISTRY: dict = {}
 
 
+FOLD_ELEMENTS = 4096          # folded constants beyond this size must be smaller than their inputs
+
+
 class Primitive:
     """One operation of the graph.
 
     infer(*inputs, **attrs) -> (shape, dtype), or tuples of them with `multiple_results`;
         it validates the operands and raises ShapeError/TypeError naming the op.
-        An op on constants alone is folded into a constant when that does not grow it.
+        An op on constants alone is folded into a constant when that does not grow it,
+        and, beyond FOLD_ELEMENTS, only when it shrinks it: folding the transpose or the
+        double of a 10⁶-entry constant would store (and compile) a second one.
     ref(*arrays, **attrs) -> array (or tuple): the NumPy reference semantics.
     jvp[i](t, out, *inputs, **attrs) -> tangent of the output(s) from input i's tangent.
     vjp[i](ct, out, *inputs, **attrs) -> cotangent of input i; the reverse driver sums it
@@ -69,7 +74,8 @@ class Primitive:
                 return simpler
         if self.foldable and inputs and all(i.op is const_p for i in inputs):
             size = math.prod(shape)
-            if size <= max(64, max(i.size for i in inputs)):
+            largest = max(i.size for i in inputs)
+            if size <= max(64, largest) and (size <= FOLD_ELEMENTS or size < largest):
                 value = self.ref(*(i.attrs[0][1].array for i in inputs), **attrs)
                 return const(np.asarray(value, dtype=dtype))
         return make_node(self, tuple(inputs), tuple(sorted(attrs.items())), shape, dtype)

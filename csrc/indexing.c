@@ -33,11 +33,12 @@ static GC_UNUSED int gc_gather_SFX(long nb, long n, long rest, long ni, const RE
     return 0;
 }
 
-/* out = 0, then out[b, idx[b, j], :] += upd[b, j, :], in order of j (deterministic sums). */
-static GC_UNUSED int gc_scatter_add_SFX(long nb, long n, long rest, long ni, const REAL *upd, const double *idx,
-                                        REAL *out)
+/* out[b, idx[b, j], :] combined with upd[b, j, :] in order of j (deterministic): added
+ * (how 0), or replaced where the update is larger (1) or smaller (2) or NaN (a NaN stays,
+ * as jnp.maximum). out nb×n×rest holds the starting values, upd nb×ni×rest. */
+static GC_UNUSED int gc_scatter_combine_SFX(long nb, long n, long rest, long ni, const REAL *upd, const double *idx,
+                                            int how, REAL *out)
 {
-    memset(out, 0, sizeof(REAL) * (size_t)(nb * n * rest));
     for (long b = 0; b < nb; ++b) {
         REAL *o = out + b * n * rest;
         for (long j = 0; j < ni; ++j) {
@@ -45,34 +46,33 @@ static GC_UNUSED int gc_scatter_add_SFX(long nb, long n, long rest, long ni, con
             if (k < 0) return 5;
             const REAL *u = upd + (b * ni + j) * rest;
             REAL *ok = o + k * rest;
-            for (long r = 0; r < rest; ++r) ok[r] += u[r];
+            if (how == 0) {
+                for (long r = 0; r < rest; ++r) ok[r] += u[r];
+            } else {
+                for (long r = 0; r < rest; ++r)
+                    if ((how == 1 ? u[r] > ok[r] : u[r] < ok[r]) || u[r] != u[r])
+                        ok[r] = u[r];
+            }
         }
     }
     return 0;
 }
 
-/* out = x, then out[b, idx[b, j], :] = max (or min) of itself and upd[b, j, :]: x nb×n×rest,
- * upd nb×ni×rest. A NaN, in x or an update, stays (as jnp.maximum). */
+/* out = 0, then each update added into the row its index names (scatter-add). */
+static GC_UNUSED int gc_scatter_add_SFX(long nb, long n, long rest, long ni, const REAL *upd, const double *idx,
+                                        REAL *out)
+{
+    memset(out, 0, sizeof(REAL) * (size_t)(nb * n * rest));
+    return gc_scatter_combine_SFX(nb, n, rest, ni, upd, idx, 0, out);
+}
+
+/* out = x (nb×n×rest), then each update combined by max (or min) into its row. */
 static GC_UNUSED int gc_scatter_extremum_SFX(long nb, long n, long rest, long ni, const REAL *x, const REAL *upd,
                                              const double *idx, int maximum, REAL *out)
 {
     if (out != x)
         memcpy(out, x, sizeof(REAL) * (size_t)(nb * n * rest));
-    for (long b = 0; b < nb; ++b) {
-        REAL *o = out + b * n * rest;
-        for (long j = 0; j < ni; ++j) {
-            long k = gc_index_SFX(idx[b * ni + j], n);
-            if (k < 0) return 5;
-            const REAL *u = upd + (b * ni + j) * rest;
-            REAL *ok = o + k * rest;
-            for (long r = 0; r < rest; ++r) {
-                REAL v = u[r];
-                if (maximum ? v > ok[r] || v != v : v < ok[r] || v != v)
-                    ok[r] = v;
-            }
-        }
-    }
-    return 0;
+    return gc_scatter_combine_SFX(nb, n, rest, ni, upd, idx, maximum ? 1 : 2, out);
 }
 
 /* out[b, k] = the last j with idx[b, j] naming row k, or ni when none does (as a double):

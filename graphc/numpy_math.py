@@ -98,7 +98,8 @@ def convolve(a, v, mode="full"):
     Σⱼ v[j]·a[i − j] over the outputs `mode` keeps, in O(n·m) work and no n × n matrix.
     Up to FUSED_TAPS taps it is a sum of shifted slices of the zero-padded longer input
     (one fused loop); beyond, a loop over the taps, each adding its shifted copy (a
-    gather), so that neither the C nor the memory grows with outputs × taps."""
+    gather), so that the C does not grow with outputs × taps (its gradient keeps each
+    tap's shifted copy: outputs × taps numbers, which a checkpoint strategy bounds)."""
     a, v = _promote([a, v])
     if a.ndim != 1 or v.ndim != 1 or a.size == 0 or v.size == 0:
         raise ValueError(f"convolve: two non-empty 1-D inputs are expected, got {a.shape} and {v.shape}")

@@ -467,7 +467,7 @@ def constant_declaration(b) -> str:
     if b.size < BLOB_ELEMENTS or b.ctype not in ("double", "float"):
         return f"static const {b.ctype} {b.name}[{b.size}] = {{{literals(b.value, b.dtype)}}};"
     raw = np.ascontiguousarray(b.value, dtype=np.dtype(b.dtype).newbyteorder("<")).tobytes()
-    text = "".join(_OCTAL[byte] for byte in raw)
+    text = "".join(map(_OCTAL.__getitem__, raw))
     chunks = "\n".join(f'"{text[k:k + 4000]}"' for k in range(0, len(text), 4000))
     return "\n".join([
         "#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__",

@@ -26,18 +26,16 @@ def literal(value, dtype) -> str:
     if dtype == dtypes.bool_:
         return "1" if value else "0"
     v = float(value)
-    if np.isnan(v):
-        text = "NAN"
-    elif np.isinf(v):
-        text = "INFINITY" if v > 0 else "(-INFINITY)"
+    if np.isnan(v) or np.isinf(v):
+        text = "NAN" if np.isnan(v) else "INFINITY" if v > 0 else "(-INFINITY)"
         return f"(({dtypes.ctype(dtype)}){text})"
-    else:
-        text = repr(float(np.asarray(v, dtype=dtype)))
-        if dtype == dtypes.float32:
-            text += "f"
-    if text == "NAN":
-        return f"(({dtypes.ctype(dtype)})NAN)"
-    return f"({text})" if text.startswith("-") else text
+    return _finite(repr(float(np.asarray(v, dtype=dtype))), dtype)
+
+
+def _finite(text, dtype) -> str:
+    """The C literal of a finite number whose shortest repr is `text`."""
+    text += "f" if dtype == dtypes.float32 else ""
+    return f"({text})" if text[0] == "-" else text
 
 
 def literals(array, dtype) -> str:
@@ -47,8 +45,7 @@ def literals(array, dtype) -> str:
     flat = np.asarray(array, dtype=dtype).reshape(-1)
     if dtype == dtypes.bool_ or not np.isfinite(flat).all():
         return ", ".join(literal(v, dtype) for v in flat)
-    suffix = "f" if dtype == dtypes.float32 else ""
-    return ", ".join(f"({t}{suffix})" if t[0] == "-" else t + suffix for t in map(repr, flat.astype(np.float64).tolist()))
+    return ", ".join(_finite(t, dtype) for t in map(repr, flat.astype(np.float64).tolist()))
 
 
 def sanitize_comment(text) -> str:

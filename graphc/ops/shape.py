@@ -367,10 +367,9 @@ def _untake(g, indices, axis, n):
     """The adjoint of take: g scattered and summed into n slots along `axis`. When no slot
     is taken more than a few times and the k indices are not few against n (a permutation,
     a reflection), gathers: slot i reads the r-th g that came from it (or a zero), summed
-    over r — O(n) work. Otherwise, for
-    small n·k, Σⱼ where(indices[j] == i, g[j], 0), exact and fused into one reduction;
-    beyond, a scatter-add of g at the constant indices (one C loop, O(k)): the windows of
-    a convolution took 10⁵ × 4·10⁶ comparisons that way."""
+    over r — O(n) work. Otherwise, for small n·k, Σⱼ where(indices[j] == i, g[j], 0), exact
+    and fused into one reduction; beyond, a scatter-add of g at the constant indices (one
+    C loop, O(k)): x[np.arange(n) // 7 * 7] at n = 2·10⁴ took n·k comparisons, 210 ms a call."""
     from .elementwise import where
     from .indexing import scatter_add_p
     from .reduce import reduce_sum_p

@@ -3,7 +3,9 @@
  * gc_gemv:  y = op(A) x + beta y (beta 0 or 1), A rows×cols row-major (leading dimension
  *           lda), op(A) = A (y has rows entries) or Aᵀ (y has cols entries).
  * gc_rank_update: C += Pᵀ Q, C m×n, P r×m, Q r×n (all row-major, contiguous), for the
- *           blocks of a loop's deferred accumulator updates (few rows r).
+ *           blocks of a loop's deferred accumulator updates (few rows r);
+ *           gc_rank_update_strided the same over strided blocks, subtracting if asked
+ *           (the trailing updates of csrc/lapack_lu.c's blocked LU).
  * gc_gemv_team, gc_rank_update_team: one thread's part of the same, called by every
  *           thread of a team (a loop run in one parallel region, codegen/team.py; the
  *           threaded gc_gemv and gc_rank_update open a region around them).
@@ -235,16 +237,21 @@ static GC_UNUSED void gc_gemv_SFX(int trans, int rows, int cols, const REAL *a, 
         gc_gemv_rows_SFX(0, n, cols, a, lda, x, incx, beta, y, incy);
 }
 
-/* rows lo..hi of C += Pᵀ Q; each element sums its r terms in order k = 0, 1, ... */
-static GC_UNUSED void gc_rank_update_plain_SFX(int lo, int hi, int j0, int m, int n, int r, const REAL *p,
-                                               const REAL *q, REAL *c)
+/* Rows lo..hi of C += s Pᵀ Q (s = 1, or -1 when `negate`), columns j0..n: P's entry (k, i) at
+ * p[k psk + i psi], Q's row k at q + k ldq, C's row i at c + i ldc (gc_rank_update's
+ * contiguous blocks; an LU's trailing update reads them in place). Each element sums its
+ * r terms in order k = 0, 1, ... */
+static GC_UNUSED void gc_rank_update_plain_SFX(int lo, int hi, int j0, int n, int r, const REAL *p, long psk,
+                                               long psi, const REAL *q, long ldq, REAL *c, long ldc, int negate)
 {
     for (int i = lo; i < hi; ++i)
         for (int j = j0; j < n; ++j) {
-            REAL acc = c[(long)i * n + j];
-            for (int k = 0; k < r; ++k)
-                acc += p[(long)k * m + i] * q[(long)k * n + j];
-            c[(long)i * n + j] = acc;
+            REAL acc = c[(long)i * ldc + j];
+            for (int k = 0; k < r; ++k) {
+                const REAL e = p[(long)k * psk + (long)i * psi];
+                acc += (negate ? -e : e) * q[(long)k * ldq + j];
+            }
+            c[(long)i * ldc + j] = acc;
         }
 }
 
@@ -262,26 +269,28 @@ typedef REAL gc_vec_SFX __attribute__((vector_size(32)));
 #define GC_RU_DEPTH 32
 #endif
 
-static GC_UNUSED void gc_rank_update_rows_SFX(int lo, int hi, int m, int n, int r, const REAL *p, const REAL *q,
-                                              REAL *c)
+static GC_UNUSED void gc_rank_update_strided_SFX(int lo, int hi, int n, int r, const REAL *p, long psk, long psi,
+                                                 const REAL *q, long ldq, REAL *c, long ldc, int negate)
 {
     const int V = GC_VLEN_SFX, T = 2 * V, wide = n - n % T, rows = lo + (hi - lo) / 6 * 6;
+    const REAL sign = negate ? -1 : 1;           /* exact: the products' rounding is unchanged */
     REAL pp[GC_RU_DEPTH * 6];
     for (int k0 = 0; k0 < r; k0 += GC_RU_DEPTH) {
         const int depth = r - k0 < GC_RU_DEPTH ? r - k0 : GC_RU_DEPTH;
-        const REAL *pd = p + (long)k0 * m, *qd = q + (long)k0 * n;
+        const REAL *pd = p + (long)k0 * psk, *qd = q + (long)k0 * ldq;
         for (int i = lo; i < rows; i += 6) {
             for (int k = 0; k < depth; ++k)
                 for (int t = 0; t < 6; ++t)
-                    pp[k * 6 + t] = pd[(long)k * m + i + t];
-            REAL *c0 = c + (long)i * n, *c1 = c0 + n, *c2 = c1 + n, *c3 = c2 + n, *c4 = c3 + n, *c5 = c4 + n;
+                    pp[k * 6 + t] = sign * pd[(long)k * psk + (long)(i + t) * psi];
+            REAL *c0 = c + (long)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc, *c4 = c3 + ldc,
+                 *c5 = c4 + ldc;
             for (int j = 0; j < wide; j += T) {
                 gc_vec_SFX a0, b0, a1, b1, a2, b2, a3, b3, a4, b4, a5, b5;
                 GC_VLOAD(a0, c0 + j); GC_VLOAD(b0, c0 + j + V); GC_VLOAD(a1, c1 + j); GC_VLOAD(b1, c1 + j + V);
                 GC_VLOAD(a2, c2 + j); GC_VLOAD(b2, c2 + j + V); GC_VLOAD(a3, c3 + j); GC_VLOAD(b3, c3 + j + V);
                 GC_VLOAD(a4, c4 + j); GC_VLOAD(b4, c4 + j + V); GC_VLOAD(a5, c5 + j); GC_VLOAD(b5, c5 + j + V);
                 const REAL *pk = pp, *qk = qd + j;
-                for (int k = 0; k < depth; ++k, pk += 6, qk += n) {
+                for (int k = 0; k < depth; ++k, pk += 6, qk += ldq) {
                     gc_vec_SFX u, v;
                     REAL e;
                     GC_VLOAD(u, qk); GC_VLOAD(v, qk + V);
@@ -298,31 +307,38 @@ static GC_UNUSED void gc_rank_update_rows_SFX(int lo, int hi, int m, int n, int 
             }
         }
         for (int i = rows; i < hi; ++i) {                 /* the rows past the last 6: one at a time */
-            REAL *ci = c + (long)i * n;
+            REAL *ci = c + (long)i * ldc;
             for (int j = 0; j < wide; j += T) {
                 gc_vec_SFX a0, b0;
                 GC_VLOAD(a0, ci + j); GC_VLOAD(b0, ci + j + V);
                 const REAL *qk = qd + j;
-                for (int k = 0; k < depth; ++k, qk += n) {
+                for (int k = 0; k < depth; ++k, qk += ldq) {
                     gc_vec_SFX u, v;
                     GC_VLOAD(u, qk); GC_VLOAD(v, qk + V);
-                    const REAL e = pd[(long)k * m + i];
+                    const REAL e = sign * pd[(long)k * psk + (long)i * psi];
                     a0 += e * u; b0 += e * v;
                 }
                 GC_VSTORE(ci + j, a0); GC_VSTORE(ci + j + V, b0);
             }
         }
         /* the columns past the tiles, in the same order of k */
-        gc_rank_update_plain_SFX(lo, hi, wide, m, n, depth, pd, qd, c);
+        gc_rank_update_plain_SFX(lo, hi, wide, n, depth, pd, psk, psi, qd, ldq, c, ldc, negate);
     }
 }
 #else
+static GC_UNUSED void gc_rank_update_strided_SFX(int lo, int hi, int n, int r, const REAL *p, long psk, long psi,
+                                                 const REAL *q, long ldq, REAL *c, long ldc, int negate)
+{
+    gc_rank_update_plain_SFX(lo, hi, 0, n, r, p, psk, psi, q, ldq, c, ldc, negate);
+}
+#endif
+
+/* rows lo..hi of C += Pᵀ Q, all three contiguous: C m×n, P r×m, Q r×n */
 static GC_UNUSED void gc_rank_update_rows_SFX(int lo, int hi, int m, int n, int r, const REAL *p, const REAL *q,
                                               REAL *c)
 {
-    gc_rank_update_plain_SFX(lo, hi, 0, m, n, r, p, q, c);
+    gc_rank_update_strided_SFX(lo, hi, n, r, p, m, 1, q, n, c, n, 0);
 }
-#endif
 
 /* Thread t's rows of C += Pᵀ Q inside a loop run by a persistent team of nt threads. */
 static GC_UNUSED void gc_rank_update_team_SFX(int m, int n, int r, const REAL *p, const REAL *q, REAL *c, int t,

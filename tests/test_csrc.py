@@ -11,7 +11,10 @@ from graphc.blas import link_flags, numpy_openblas
 from graphc.codegen import csrc
 
 TEST = (pathlib.Path(__file__).parent / "c" / "test_linalg.c").read_text()
-HEADER = "#include <math.h>\n#include <float.h>\n#include <string.h>\n#include <stddef.h>\n"
+HEADER = ("#include <math.h>\n#include <float.h>\n#include <string.h>\n#include <stddef.h>\n"
+          "#define GC_PRAGMA(x) _Pragma(#x)\n"                 # csrc/gemv.c's loops (the blocked LU's update)
+          "#define GC_SIMD_REDUCE(...) GC_PRAGMA(omp simd reduction(+:__VA_ARGS__))\n"
+          "#define GC_SIMD GC_PRAGMA(omp simd)\n")
 NAMES = ["GEMM", "LU_FACTOR", "LU_SOLVE", "LU_DET", "LU_SLOGDET", "CHOLESKY", "SVD", "SVD_WORK", "EIGH",
          "EIGH_WORK", "TRSOLVE", "QR", "QR_WORK", "EXPM", "EXPM_WORK",
          "EXPM_FRECHET"]
@@ -22,7 +25,7 @@ FUNCS = ["gc_gemm", "gc_lu_factor", "gc_lu_solve", "gc_lu_det", "gc_lu_slogdet",
 
 def program(dtype, lapack):
     sfx = "_f64" if dtype == "float64" else "_f32"
-    files = (["gemm_blas", "triangular", "lapack_lu", "lu_det", "lapack_cholesky", "lapack_qr", "svd", "lapack_svd",
+    files = (["gemm_blas", "triangular", "gemv", "lapack_lu", "lu_det", "lapack_cholesky", "lapack_qr", "svd", "lapack_svd",
               "eigh", "lapack_eigh", "expm"] if lapack else
              ["gemm", "triangular", "lu", "lu_det", "cholesky", "svd", "eigh", "qr", "expm"])
     text = HEADER + csrc.PRELUDE + "".join(csrc.instantiate(f, dtype) for f in files)
@@ -45,9 +48,9 @@ VARIANTS = [(d, lap) for d in ("float64", "float32") for lap in (False, True) if
 def test_c_unit_tests(dtype, lapack, sanitize, tmp_path):
     src = tmp_path / "t.c"
     src.write_text(program(dtype, lapack))
-    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-O2"]
+    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-O2", "-fopenmp-simd"]
     if sanitize:
-        flags = ["-std=c99", "-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
+        flags = ["-std=c99", "-O1", "-g", "-fopenmp-simd", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
     exe = tmp_path / "t"
     build = subprocess.run(["gcc", *flags, str(src), "-o", str(exe), *(link_flags() if lapack else []), "-lm"],
                            capture_output=True, text=True)

@@ -47,6 +47,32 @@ def test_a_costly_loop_runs_on_the_pool_with_the_same_bits_for_any_thread_count(
     np.testing.assert_allclose(shared[0], np.tanh(h @ W.T + x), rtol=1e-13)
 
 
+@pytest.mark.parametrize("n", [200, 300])
+def test_a_blocked_lu_shares_its_trailing_updates_with_the_same_bits_for_any_thread_count(n, tmp_path, rng):
+    """csrc/lu_pool.c: the trailing columns split among the pool's threads (over 256 of them
+    at n = 300: two chunks per span), each column computed alike; against NumPy's LAPACK."""
+    A0 = rng.standard_normal((n, n))
+    B0 = rng.standard_normal((n, 3))
+    A, B = gc.var("A", (n, n)), gc.var("B", (n, 3))
+    sign, logdet = gc.linalg.slogdet(A)
+    f = gc.compile([A, B], [gc.linalg.solve(A, B), gc.linalg.solve(A.T, B), sign, logdet], cache_dir=tmp_path)
+    assert "gc_lu_factor_pooled_f64(" in f.c_source
+    before = _blas_threads(1)
+    try:
+        serial = f(A0, B0)
+        _blas_threads(max(before, 2))
+        shared = f(A0, B0)
+    finally:
+        _blas_threads(before)
+    for a, b in zip(serial, shared):
+        assert np.array_equal(a, b)
+    np.testing.assert_allclose(shared[0], np.linalg.solve(A0, B0), rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(shared[1], np.linalg.solve(A0.T, B0), rtol=1e-9, atol=1e-11)
+    want_sign, want_logdet = np.linalg.slogdet(A0)
+    assert shared[2] == want_sign
+    np.testing.assert_allclose(shared[3], want_logdet, rtol=1e-12)
+
+
 def test_cheap_loops_and_programs_without_blas_calls_stay_inline(tmp_path):
     W, h, x = gc.var("W", (256, 256)), gc.var("h", (64, 256)), gc.var("x", (64, 256))
     cheap = gc.compile([W, h, x], h @ W.T + x * 2.0, cache_dir=tmp_path)

@@ -22,7 +22,8 @@ POOL_WORK = 262144          # elements x per-element cost (cost.py) of a loop th
 CHUNK = 100          # instructions per C function in long programs
 # csrc files behind each routine when linked to LAPACK, in pasting order (a LAPACK-backed
 # file after the portable routine it hands small matrices to), and in portable code
-LAPACK_FILES = {"lu": ("triangular", "lapack_lu", "lu_det"), "triangular": ("triangular", "lapack_lu"),
+LAPACK_FILES = {"lu": ("triangular", "gemv", "lapack_lu", "lu_det"), "triangular": ("triangular", "gemv", "lapack_lu"),
+                "lu_pool": ("triangular", "gemv", "lapack_lu", "lu_det", "lu_pool"),
                 "cholesky": ("lapack_cholesky",), "qr": ("lapack_qr",), "svd": ("svd", "lapack_svd"),
                 "eigh": ("eigh", "lapack_eigh")}
 PORTABLE_FILES = {"lu": ("triangular", "lu", "lu_det")}

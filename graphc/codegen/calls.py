@@ -50,12 +50,17 @@ class CallEmitter:
         (a,) = ins.reads
         n = a_node.shape[-1]
         sfx = _SFX[a_node.dtype]
+        factor = "gc_lu_factor"
+        if self.blas and self.pool:                 # trailing updates on the BLAS's threads (csrc/lu_pool.c)
+            self.need("pool", "float64")
+            self.need("lu_pool", a_node.dtype)
+            factor = "gc_lu_factor_pooled"
         self.need("lu", a_node.dtype)
         opens, closes, index = self.batch_loops(a_node.shape[:-2])
         off = offset(index, a_node.shape[:-2])
         body = [f"memcpy({self.ref(lu)} + ({off.c()}) * {n * n}, {self.ref(a)} + ({off.c()}) * {n * n}, "
                 f"sizeof({lu.ctype}) * {n * n});",
-                f"(void)gc_lu_factor{sfx}({n}, {self.ref(lu)} + ({off.c()}) * {n * n}, "
+                f"(void){factor}{sfx}({n}, {self.ref(lu)} + ({off.c()}) * {n * n}, "
                 f"{self.piv(piv)} + ({off.c()}) * {n});"]
         return _block(opens, closes, body)
 

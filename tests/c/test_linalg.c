@@ -45,7 +45,8 @@ static void test_gemm(void)
 
 static void test_lu(int n, int r)
 {
-    /* both paths of the LAPACK-backed routines: loops up to GC_LU_LOOPS_MAX, then getrf */
+    /* every path of the LAPACK-backed routines: loops up to GC_LU_LOOPS_MAX, the blocked LU
+     * (a last panel of fewer columns, trailing columns in more than one chunk), then getrf */
     REAL_T *a = malloc(sizeof(REAL_T) * n * n), *lu = malloc(sizeof(REAL_T) * n * n);
     REAL_T *b = malloc(sizeof(REAL_T) * n * r), *x = malloc(sizeof(REAL_T) * n * r);
     PIV_T *piv = malloc(sizeof(PIV_T) * n);
@@ -67,6 +68,22 @@ static void test_lu(int n, int r)
         CHECK(err < tol() * n, trans ? "A^T x = b after lu_solve(trans)" : "A x = b after lu_solve");
     }
     free(a); free(lu); free(b); free(x); free(piv);
+}
+
+/* a matrix with a zero row and column (both paths' first zero pivot, whichever of A and Aᵀ
+ * they factor): the factorisation completes and reports it as getrf's info (zero + 1) */
+static void test_lu_singular(int n, int zero)
+{
+    REAL_T *a = malloc(sizeof(REAL_T) * n * n);
+    PIV_T *piv = malloc(sizeof(PIV_T) * n);
+    fill(a, n * n, 5u);
+    for (int i = 0; i < n; ++i) a[i * n + i] += 2;
+    for (int c = 0; c < n; ++c) a[zero * n + c] = a[c * n + zero] = 0;
+    CHECK(LU_FACTOR(n, a, piv) == zero + 1, "lu_factor reports the first zero pivot");
+    int finite = 1;
+    for (int i = 0; i < n * n; ++i) finite &= isfinite(a[i]) != 0;
+    CHECK(finite, "lu_factor of a singular matrix stays finite");
+    free(a); free(piv);
 }
 
 /* op(T) x = b for every triangle, op and diagonal, checked by multiplying back; sizes on
@@ -283,6 +300,11 @@ int main(void)
     test_lu(6, 3);
     test_lu(80, 2);
     test_lu(70, 1);
+    test_lu(200, 1);
+    test_lu(300, 2);
+    test_lu(801, 1);
+    test_lu_singular(100, 20);
+    test_lu_singular(70, 69);
     test_lu_small();
     test_expm(5, 0.3);
     test_expm(12, 3.0);

@@ -73,6 +73,31 @@ def test_a_blocked_lu_shares_its_trailing_updates_with_the_same_bits_for_any_thr
     np.testing.assert_allclose(shared[3], want_logdet, rtol=1e-12)
 
 
+@pytest.mark.parametrize("n", [200, 500])
+def test_a_blocked_cholesky_shares_its_trailing_updates_with_the_same_bits_for_any_thread_count(n, tmp_path, rng):
+    """csrc/chol_pool.c: the trailing rows split among the pool's threads by area, each entry
+    computed alike; against NumPy's LAPACK."""
+    X = rng.standard_normal((n, n))
+    S0 = X @ X.T + n * np.eye(n) + 0.1 * rng.standard_normal((n, n))
+    S = gc.var("S", (n, n))
+    f = gc.compile([S], [gc.linalg.cholesky(S)], cache_dir=tmp_path)
+    assert "gc_cholesky_pooled_f64(" in f.c_source
+    before = _blas_threads(1)
+    try:
+        (serial,) = f(S0)
+        _blas_threads(max(before, 2))
+        (shared,) = f(S0)
+    finally:
+        _blas_threads(before)
+    assert np.array_equal(serial, shared)
+    np.testing.assert_allclose(shared, np.linalg.cholesky((S0 + S0.T) / 2), rtol=1e-11, atol=1e-12)
+    assert np.all(np.triu(shared, 1) == 0)
+    bad = S0.copy()
+    bad[n // 2, n // 2] = -1e6                      # indefinite: a later panel's pivot
+    with pytest.raises(np.linalg.LinAlgError, match="positive definite"):
+        f(bad)
+
+
 def test_cheap_loops_and_programs_without_blas_calls_stay_inline(tmp_path):
     W, h, x = gc.var("W", (256, 256)), gc.var("h", (64, 256)), gc.var("x", (64, 256))
     cheap = gc.compile([W, h, x], h @ W.T + x * 2.0, cache_dir=tmp_path)

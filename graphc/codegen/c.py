@@ -24,7 +24,7 @@ CHUNK = 100          # instructions per C function in long programs
 # file after the portable routine it hands small matrices to), and in portable code
 LAPACK_FILES = {"lu": ("triangular", "gemv", "lapack_lu", "lu_det"), "triangular": ("triangular", "gemv", "lapack_lu"),
                 "lu_pool": ("triangular", "gemv", "lapack_lu", "lu_det", "lu_pool"),
-                "cholesky": ("lapack_cholesky",), "qr": ("lapack_qr",), "svd": ("svd", "lapack_svd"),
+                "cholesky": ("gemv", "lapack_cholesky"), "chol_pool": ("gemv", "lapack_cholesky", "chol_pool"), "qr": ("lapack_qr",), "svd": ("svd", "lapack_svd"),
                 "eigh": ("eigh", "lapack_eigh")}
 PORTABLE_FILES = {"lu": ("triangular", "lu", "lu_det")}
 ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge",

@@ -208,9 +208,14 @@ class CallEmitter:
         (a,) = ins.reads
         n = node.shape[-1]
         sfx = _SFX[node.dtype]
+        factor = "gc_cholesky"
+        if self.blas and self.pool:                 # trailing updates on the BLAS's threads (csrc/chol_pool.c)
+            self.need("pool", "float64")
+            self.need("chol_pool", node.dtype)
+            factor = "gc_cholesky_pooled"
         self.need("cholesky", node.dtype)
         return self.per_matrix(node.shape[:-2], lambda o: [
-            f"if (gc_cholesky{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(out)} + ({o}) * {n * n})) return 2;"])
+            f"if ({factor}{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(out)} + ({o}) * {n * n})) return 2;"])
 
     def call_expm(self, ins):
         """e^a, or L(a, e) (expm_frechet: stacks of a and e broadcast), by csrc/expm.c,

@@ -211,30 +211,40 @@ static void test_lu_small(void)
     CHECK(LU_FACTOR(2, z, piv) != 0, "a singular matrix is reported");
 }
 
-static void test_cholesky(void)
+/* L Lᵀ = sym(A) at sizes through every path of the LAPACK-backed file (one panel, several
+ * panels and passes of the trailing update, potrf beyond GC_CHOL_BLOCKED_MAX); an indefinite
+ * matrix reported whether its first bad pivot is in the first panel or a later one */
+static void test_cholesky(int n)
 {
-    enum { N = 5 };
-    REAL_T g[N * N], a[N * N], l[N * N];
-    fill(g, N * N, 11u);
-    for (int i = 0; i < N; ++i)
-        for (int j = 0; j < N; ++j) {
-            double s = i == j ? N : 0;
-            for (int p = 0; p < N; ++p) s += (double)g[i * N + p] * g[j * N + p];
-            a[i * N + j] = (REAL_T)s;
+    REAL_T *g = malloc(sizeof(REAL_T) * n * n), *a = malloc(sizeof(REAL_T) * n * n);
+    REAL_T *l = malloc(sizeof(REAL_T) * n * n);
+    fill(g, n * n, 11u);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
+            double s = i == j ? n : 0;
+            for (int p = 0; p < n; ++p) s += (double)g[i * n + p] * g[j * n + p];
+            a[i * n + j] = (REAL_T)s;
         }
-    a[1] += (REAL_T)0.25; a[N] -= (REAL_T)0.25;     /* only the symmetric part counts */
-    CHECK(CHOLESKY(N, a, l) == 0, "cholesky of an SPD matrix");
-    double err = 0;
-    for (int i = 0; i < N; ++i)
-        for (int j = 0; j < N; ++j) {
+    a[1] += (REAL_T)0.25; a[n] -= (REAL_T)0.25;     /* only the symmetric part counts */
+    CHECK(CHOLESKY(n, a, l) == 0, "cholesky of an SPD matrix");
+    double err = 0, scale = 0;
+    int upper = 1;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
             double s = 0;
-            for (int p = 0; p < N; ++p) s += (double)l[i * N + p] * l[j * N + p];
-            err = fmax(err, fabs(s - 0.5 * (a[i * N + j] + a[j * N + i])));
-            if (j > i) CHECK(l[i * N + j] == 0, "upper triangle zero");
+            for (int p = 0; p < n; ++p) s += (double)l[i * n + p] * l[j * n + p];
+            err = fmax(err, fabs(s - 0.5 * (a[i * n + j] + a[j * n + i])));
+            scale = fmax(scale, fabs((double)a[i * n + j]));
+            if (j > i) upper &= l[i * n + j] == 0;
         }
-    CHECK(err < tol() * N, "L L^T = sym(A)");
-    REAL_T bad[4] = {1, 2, 2, 1};
-    CHECK(CHOLESKY(2, bad, l) != 0, "indefinite matrix reported");
+    CHECK(upper, "upper triangle zero");
+    CHECK(err < tol() * scale, "L L^T = sym(A)");
+    for (int bad = 0; bad < n; bad += n - 1) {      /* the first and the last pivot */
+        for (int i = 0; i < n; ++i) a[i * n + bad] = a[bad * n + i] = 0;
+        a[bad * n + bad] = -1;
+        CHECK(CHOLESKY(n, a, l) != 0, "indefinite matrix reported");
+    }
+    free(g); free(a); free(l);
 }
 
 static void test_svd_shape(int m, int n)
@@ -312,7 +322,8 @@ int main(void)
     for (unsigned i = 0; i < sizeof qr_shapes / sizeof qr_shapes[0]; ++i) test_qr(qr_shapes[i][0], qr_shapes[i][1]);
     int tri[][2] = {{1, 1}, {5, 1}, {9, 4}, {70, 1}, {20, 15}};
     for (unsigned i = 0; i < sizeof tri / sizeof tri[0]; ++i) test_trsolve(tri[i][0], tri[i][1]);
-    test_cholesky();
+    int chol[] = {2, 5, 16, 17, 100, 301, 650};
+    for (unsigned i = 0; i < sizeof chol / sizeof chol[0]; ++i) test_cholesky(chol[i]);
     test_eigh(6);
     test_eigh(20);
     int shapes[][2] = {{5, 3}, {3, 5}, {1, 4}, {4, 1}, {12, 12}, {30, 7}};

@@ -1,6 +1,9 @@
 /* LU (pivots: LAPACK's 64-bit integers, 1-based), its solves, determinants, and triangular
- * solves through LAPACK, with the contracts of csrc/lu.c and csrc/triangular.c; small
- * matrices skip the library (its calls' fixed cost), so csrc/triangular.c comes first.
+ * solves with LAPACK's factors and contracts (those of csrc/lu.c and csrc/triangular.c):
+ * small matrices in plain loops (the library's fixed cost per call), medium ones blocked
+ * here on csrc/gemv.c's register tiles (OpenBLAS's getrf and trsm gain nothing from its
+ * threads there), large ones through LAPACK. csrc/triangular.c and csrc/gemv.c come first,
+ * and csrc/pool.c where the kernel may use OpenBLAS's threads.
  * The LAPACK and BLAS that NumPy's wheels bundle (OpenBLAS; ILP64 symbols scipy_<name>_64_).
  * Row-major arrays are LAPACK's column-major arrays transposed; each routine works on
  * that transpose. */
@@ -17,6 +20,8 @@ void CBLAS_TRSV(int order, int uplo, int trans, int diag, long n, const REAL *a,
 #define GC_LU_LOOPS_MAX 64
 #define GC_LU_BLOCKED_MAX 800      /* from here OpenBLAS's getrf (gc_getrf_blocked_SFX) */
 #define GC_TRSOLVE_LOOPS_WORK 4096
+#define GC_TRSOLVE_BLOCKED_RHS 8        /* right-hand sides from which the blocked solve beats trsm */
+#define GC_TRSOLVE_BLOCKED_MAX 1000     /* rows from which trsm (each block updates all later rows of B) */
 
 /* Columns j0..j1 of the column-major n×n matrix m factored unblocked, as LAPACK's getf2
  * (M = P L U, pivots 1-based), rows swapped within those columns; *info set at the first
@@ -124,6 +129,39 @@ static GC_UNUSED long gc_getrf_blocked_SFX(int n, REAL *m, long *piv,
     return info;
 }
 
+#if defined(GC_POOL_MAX)
+/* csrc/pool.c comes first in a kernel that calls the BLAS and may use its threads
+ * (codegen's need): the trailing updates of the blocked LU and the blocked triangular solve
+ * are shared by OpenBLAS's pool. The LU: each thread a span of the trailing columns (their
+ * swaps, U12 and update are independent), the panels on the calling thread. The solve:
+ * each thread the whole solve on its columns of B (multiples of 8: whole register tiles).
+ * Each column is computed the same way whatever the split, so results do not depend on it. */
+#define GC_LU_POOL_WORK 262144L   /* multiply-adds of a trailing update or solve from which the pool pays off */
+
+typedef struct { REAL *m; const long *piv; int n, j0, j1; } gc_lu_step_SFX;
+
+static GC_UNUSED void gc_lu_trailing_span_SFX(void *p)
+{
+    const gc_span *s = (const gc_span *)p;
+    const gc_lu_step_SFX *t = (const gc_lu_step_SFX *)s->work;
+    gc_lu_trailing_SFX(t->m, t->piv, t->n, t->j0, t->j1, t->j1 + (int)s->lo, t->j1 + (int)s->hi);
+}
+
+static GC_UNUSED void gc_lu_trailing_shared_SFX(REAL *m, const long *piv, int n, int j0, int j1)
+{
+    const long rest = n - j1;
+    if (rest * rest * (j1 - j0) < GC_LU_POOL_WORK) {
+        gc_lu_trailing_SFX(m, piv, n, j0, j1, j1, n);
+        return;
+    }
+    gc_lu_step_SFX step = {m, piv, n, j0, j1};
+    gc_pool_run(gc_lu_trailing_span_SFX, NULL, NULL, &step, rest);
+}
+#define GC_LU_TRAILING_SFX gc_lu_trailing_shared_SFX
+#else
+#define GC_LU_TRAILING_SFX gc_lu_trailing_serial_SFX
+#endif
+
 /* LU of A (row-major), stored as LAPACK's factors of M = Aᵀ (column-major): M = P L U. */
 static GC_UNUSED int gc_lu_factor_SFX(int n, REAL *a, long *piv)
 {
@@ -131,17 +169,81 @@ static GC_UNUSED int gc_lu_factor_SFX(int n, REAL *a, long *piv)
     if (n <= GC_LU_LOOPS_MAX)
         gc_lu_panel_SFX(n, a, piv, 0, n, &info);
     else if (n <= GC_LU_BLOCKED_MAX)
-        info = gc_getrf_blocked_SFX(n, a, piv, gc_lu_trailing_serial_SFX);
+        info = gc_getrf_blocked_SFX(n, a, piv, GC_LU_TRAILING_SFX);
     else
         LAPACK_GETRF(&nn, &nn, a, &nn, piv, &info);
     return (int)info;
 }
 
-/* gc_trsolve_loops' contract (csrc/triangular.c), by the BLAS for all but small solves. */
+/* gc_trsolve_loops' contract (csrc/triangular.c) for columns c0..c1 of B, blocked: rows of
+ * B solved GC_LU_PANEL at a time by row operations, each block then subtracted from the rows
+ * still to solve by one rank-GC_LU_PANEL update (csrc/gemv.c's tiles, M = op(T) read in
+ * place). M is lower triangular exactly when lower != trans: blocks first to last. */
+static GC_UNUSED void gc_trsolve_blocked_SFX(int n, int nrhs, const REAL *a, int lower, int trans, int unit, REAL *b,
+                                             int c0, int c1)
+{
+    const long si = trans ? 1 : n, sj = trans ? n : 1;     /* M[i][k] = a[i si + k sj] */
+    const int forward = lower != trans, w = c1 - c0;
+    for (int done = 0; done < n; done += GC_LU_PANEL) {
+        const int j0 = forward ? done : (n - done - GC_LU_PANEL > 0 ? n - done - GC_LU_PANEL : 0);
+        const int j1 = forward ? (done + GC_LU_PANEL < n ? done + GC_LU_PANEL : n) : n - done;
+        for (int t = 0; t < j1 - j0; ++t) {               /* the block's rows, by row operations */
+            const int i = forward ? j0 + t : j1 - 1 - t;
+            REAL *bi = b + (long)i * nrhs + c0;
+            for (int k = forward ? j0 : i + 1; k < (forward ? i : j1); ++k) {
+                const REAL m = a[i * si + k * sj], *bk = b + (long)k * nrhs + c0;
+                for (int c = 0; c < w; ++c) bi[c] -= m * bk[c];
+            }
+            if (!unit) {
+                const REAL d = a[i * si + i * sj];
+                for (int c = 0; c < w; ++c) bi[c] /= d;
+            }
+        }
+        /* the rows still to solve minus M[rows][j0..j1] B[j0..j1] */
+        const int r0 = forward ? j1 : 0, r1 = forward ? n : j0;
+        if (r1 > r0)
+            gc_rank_update_strided_SFX(0, r1 - r0, w, j1 - j0, a + r0 * si + j0 * sj, sj, si,
+                                       b + (long)j0 * nrhs + c0, nrhs, b + (long)r0 * nrhs + c0, nrhs, 1);
+    }
+}
+
+#if defined(GC_POOL_MAX)
+typedef struct { const REAL *a; REAL *b; int n, nrhs, lower, trans, unit; } gc_trsolve_task_SFX;
+
+static GC_UNUSED void gc_trsolve_span_SFX(void *p)
+{
+    const gc_span *s = (const gc_span *)p;
+    const gc_trsolve_task_SFX *t = (const gc_trsolve_task_SFX *)s->work;
+    const int c0 = (int)s->lo * 8, c1 = (int)s->hi * 8 < t->nrhs ? (int)s->hi * 8 : t->nrhs;
+    if (c1 > c0)
+        gc_trsolve_blocked_SFX(t->n, t->nrhs, t->a, t->lower, t->trans, t->unit, t->b, c0, c1);
+}
+
+static GC_UNUSED void gc_trsolve_columns_SFX(int n, int nrhs, const REAL *a, int lower, int trans, int unit, REAL *b)
+{
+    if ((long)n * n * nrhs / 2 < 2 * GC_LU_POOL_WORK) {
+        gc_trsolve_blocked_SFX(n, nrhs, a, lower, trans, unit, b, 0, nrhs);
+        return;
+    }
+    gc_trsolve_task_SFX task = {a, b, n, nrhs, lower, trans, unit};
+    gc_pool_run(gc_trsolve_span_SFX, NULL, NULL, &task, (nrhs + 7) / 8);
+}
+#else
+static GC_UNUSED void gc_trsolve_columns_SFX(int n, int nrhs, const REAL *a, int lower, int trans, int unit, REAL *b)
+{
+    gc_trsolve_blocked_SFX(n, nrhs, a, lower, trans, unit, b, 0, nrhs);
+}
+#endif
+
+/* gc_trsolve_loops' contract (csrc/triangular.c): plain loops for small solves, trsv for one
+ * right-hand side, the blocked solve above for several up to GC_TRSOLVE_BLOCKED_MAX rows
+ * (OpenBLAS's trsm, two threads, n = nrhs = 200: 305 us), trsm beyond. */
 static GC_UNUSED void gc_trsolve_SFX(int n, int nrhs, const REAL *a, int lower, int trans, int unit, REAL *b)
 {
     if ((long)n * n * nrhs <= GC_TRSOLVE_LOOPS_WORK)
         gc_trsolve_loops_SFX(n, nrhs, a, lower, trans, unit, b);
+    else if (nrhs >= GC_TRSOLVE_BLOCKED_RHS && n <= GC_TRSOLVE_BLOCKED_MAX)
+        gc_trsolve_columns_SFX(n, nrhs, a, lower, trans, unit, b);
     else if (nrhs == 1)         /* trsv: about a third of trsm's time for one column */
         CBLAS_TRSV(101, lower ? 122 : 121, trans ? 112 : 111, unit ? 132 : 131, n, a, n, b, 1);
     else

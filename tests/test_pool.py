@@ -49,14 +49,15 @@ def test_a_costly_loop_runs_on_the_pool_with_the_same_bits_for_any_thread_count(
 
 @pytest.mark.parametrize("n", [200, 300])
 def test_a_blocked_lu_shares_its_trailing_updates_with_the_same_bits_for_any_thread_count(n, tmp_path, rng):
-    """csrc/lu_pool.c: the trailing columns split among the pool's threads (over 256 of them
-    at n = 300: two chunks per span), each column computed alike; against NumPy's LAPACK."""
+    """csrc/lapack_lu.c with csrc/pool.c: the trailing columns split among the pool's threads
+    (over 256 of them at n = 300: two chunks per span), each column computed alike, and the
+    solves' columns likewise; against NumPy's LAPACK."""
     A0 = rng.standard_normal((n, n))
-    B0 = rng.standard_normal((n, 3))
-    A, B = gc.var("A", (n, n)), gc.var("B", (n, 3))
+    B0 = rng.standard_normal((n, 20))                   # 20 columns: the blocked solves, split at n = 300
+    A, B = gc.var("A", (n, n)), gc.var("B", (n, 20))
     sign, logdet = gc.linalg.slogdet(A)
     f = gc.compile([A, B], [gc.linalg.solve(A, B), gc.linalg.solve(A.T, B), sign, logdet], cache_dir=tmp_path)
-    assert "gc_lu_factor_pooled_f64(" in f.c_source
+    assert "gc_lu_trailing_shared_f64" in f.c_source and "gc_pool_run(" in f.c_source
     before = _blas_threads(1)
     try:
         serial = f(A0, B0)
@@ -75,13 +76,13 @@ def test_a_blocked_lu_shares_its_trailing_updates_with_the_same_bits_for_any_thr
 
 @pytest.mark.parametrize("n", [200, 500])
 def test_a_blocked_cholesky_shares_its_trailing_updates_with_the_same_bits_for_any_thread_count(n, tmp_path, rng):
-    """csrc/chol_pool.c: the trailing rows split among the pool's threads by area, each entry
-    computed alike; against NumPy's LAPACK."""
+    """csrc/lapack_cholesky.c with csrc/pool.c: the trailing rows split among the pool's
+    threads by area, each entry computed alike; against NumPy's LAPACK."""
     X = rng.standard_normal((n, n))
     S0 = X @ X.T + n * np.eye(n) + 0.1 * rng.standard_normal((n, n))
     S = gc.var("S", (n, n))
     f = gc.compile([S], [gc.linalg.cholesky(S)], cache_dir=tmp_path)
-    assert "gc_cholesky_pooled_f64(" in f.c_source
+    assert "gc_chol_trailing_shared_f64" in f.c_source and "gc_pool_run(" in f.c_source
     before = _blas_threads(1)
     try:
         (serial,) = f(S0)

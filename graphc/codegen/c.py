@@ -23,10 +23,10 @@ CHUNK = 100          # instructions per C function in long programs
 # csrc files behind each routine when linked to LAPACK, in pasting order (a LAPACK-backed
 # file after the portable routine it hands small matrices to), and in portable code
 LAPACK_FILES = {"lu": ("triangular", "gemv", "lapack_lu", "lu_det"), "triangular": ("triangular", "gemv", "lapack_lu"),
-                "lu_pool": ("triangular", "gemv", "lapack_lu", "lu_det", "lu_pool"),
-                "cholesky": ("gemv", "lapack_cholesky"), "chol_pool": ("gemv", "lapack_cholesky", "chol_pool"), "qr": ("lapack_qr",), "svd": ("svd", "lapack_svd"),
+                "cholesky": ("gemv", "lapack_cholesky"), "qr": ("lapack_qr",), "svd": ("svd", "lapack_svd"),
                 "eigh": ("eigh", "lapack_eigh")}
 PORTABLE_FILES = {"lu": ("triangular", "lu", "lu_det")}
+POOLED_FILES = {"lapack_lu", "lapack_cholesky"}   # csrc files that use csrc/pool.c when it comes first
 ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge",
           4: "eigendecomposition did not converge", 5: "index out of range"}
 INDEX_ERROR = 5              # raised as IndexError, the others as numpy.linalg.LinAlgError
@@ -64,9 +64,14 @@ class Emitter(CallEmitter):
 
     def need(self, helper, dtype):
         """Paste csrc/<helper>.c for `dtype`; with the BLAS, a factorisation's LAPACK-backed
-        file after the portable one it falls back to for small matrices."""
+        file after the portable one it falls back to for small matrices, and after
+        csrc/pool.c where the kernel may use OpenBLAS's threads (its blocked LU, triangular
+        solves and Cholesky then share their updates on them)."""
         dtype = np.dtype(dtype).name
-        for name in (LAPACK_FILES if self.blas else PORTABLE_FILES).get(helper, (helper,)):
+        files = (LAPACK_FILES if self.blas else PORTABLE_FILES).get(helper, (helper,))
+        if self.blas and self.pool and any(name in POOLED_FILES for name in files):
+            self.helpers[("pool", "float64")] = True
+        for name in files:
             self.helpers[(name, dtype)] = True
 
     def piv(self, buf):

@@ -50,17 +50,12 @@ class CallEmitter:
         (a,) = ins.reads
         n = a_node.shape[-1]
         sfx = _SFX[a_node.dtype]
-        factor = "gc_lu_factor"
-        if self.blas and self.pool:                 # trailing updates on the BLAS's threads (csrc/lu_pool.c)
-            self.need("pool", "float64")
-            self.need("lu_pool", a_node.dtype)
-            factor = "gc_lu_factor_pooled"
         self.need("lu", a_node.dtype)
         opens, closes, index = self.batch_loops(a_node.shape[:-2])
         off = offset(index, a_node.shape[:-2])
         body = [f"memcpy({self.ref(lu)} + ({off.c()}) * {n * n}, {self.ref(a)} + ({off.c()}) * {n * n}, "
                 f"sizeof({lu.ctype}) * {n * n});",
-                f"(void){factor}{sfx}({n}, {self.ref(lu)} + ({off.c()}) * {n * n}, "
+                f"(void)gc_lu_factor{sfx}({n}, {self.ref(lu)} + ({off.c()}) * {n * n}, "
                 f"{self.piv(piv)} + ({off.c()}) * {n});"]
         return _block(opens, closes, body)
 
@@ -208,14 +203,9 @@ class CallEmitter:
         (a,) = ins.reads
         n = node.shape[-1]
         sfx = _SFX[node.dtype]
-        factor = "gc_cholesky"
-        if self.blas and self.pool:                 # trailing updates on the BLAS's threads (csrc/chol_pool.c)
-            self.need("pool", "float64")
-            self.need("chol_pool", node.dtype)
-            factor = "gc_cholesky_pooled"
         self.need("cholesky", node.dtype)
         return self.per_matrix(node.shape[:-2], lambda o: [
-            f"if ({factor}{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(out)} + ({o}) * {n * n})) return 2;"])
+            f"if (gc_cholesky{sfx}({n}, {self.ref(a)} + ({o}) * {n * n}, {self.ref(out)} + ({o}) * {n * n})) return 2;"])
 
     def call_expm(self, ins):
         """e^a, or L(a, e) (expm_frechet: stacks of a and e broadcast), by csrc/expm.c,

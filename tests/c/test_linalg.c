@@ -87,7 +87,8 @@ static void test_lu_singular(int n, int zero)
 }
 
 /* op(T) x = b for every triangle, op and diagonal, checked by multiplying back; sizes on
- * both sides of the LAPACK-backed routine's switch to the BLAS */
+ * every path of the LAPACK-backed routine (loops, trsv, the blocked solve: a last block of
+ * fewer rows, columns past the register tiles) */
 static void test_trsolve(int n, int r)
 {
     REAL_T *a = malloc(sizeof(REAL_T) * n * n), *b = malloc(sizeof(REAL_T) * n * r);
@@ -320,7 +321,7 @@ int main(void)
     test_expm(12, 3.0);
     int qr_shapes[][2] = {{5, 3}, {3, 5}, {4, 4}, {1, 3}, {30, 7}};
     for (unsigned i = 0; i < sizeof qr_shapes / sizeof qr_shapes[0]; ++i) test_qr(qr_shapes[i][0], qr_shapes[i][1]);
-    int tri[][2] = {{1, 1}, {5, 1}, {9, 4}, {70, 1}, {20, 15}};
+    int tri[][2] = {{1, 1}, {5, 1}, {9, 4}, {70, 1}, {20, 15}, {50, 8}, {100, 24}, {33, 40}};
     for (unsigned i = 0; i < sizeof tri / sizeof tri[0]; ++i) test_trsolve(tri[i][0], tri[i][1]);
     int chol[] = {2, 5, 16, 17, 100, 301, 650};
     for (unsigned i = 0; i < sizeof chol / sizeof chol[0]; ++i) test_cholesky(chol[i]);

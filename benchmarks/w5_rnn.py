@@ -11,6 +11,12 @@ round-robin with the other systems (this shared machine has slow spells of minut
 then fall on every system alike), and in another process for the memory of one call
 (`... CASE SYSTEM memory`).
 
+graphc's timing processes also measure where the OS has put their two threads, as the
+round trip of a two-thread barrier before and after the timed calls (benchmarks/placement.py:
+~33 ns on cores sharing an L3, ~160 ns across L3s on this host); the notes list each round's
+median with the larger of the two, since the batch-1 kernel synchronises its threads 3000
+times per call and follows that placement.
+
 Peak memory of one call: the increase of the process's peak RSS during the call — write
 "5" to /proc/self/clear_refs (resets VmHWM to the current RSS), read VmRSS, run one call,
 read VmHWM; report VmHWM − VmRSS before. The call measured is the second (the first
@@ -36,6 +42,7 @@ import time
 
 import numpy as np
 
+from . import placement
 from .machine import fraction
 
 TITLE = "W5 RNN chain, T = 1000, h ∈ R²⁵⁶: loss and dL/dW"
@@ -275,9 +282,13 @@ def run_system(case, system):
     start = time.perf_counter()
     fn()
     repeats = int(min(REPEATS[1], max(REPEATS[0], TIME_BUDGET / (time.perf_counter() - start))))
+    barriers = [placement.barrier_ns()] if system.startswith("graphc") else []
     median, best = median_time(fn, budget=TIME_BUDGET, repeats=repeats)
-    return {"median": median, "min": best, "info": dict(getattr(fn, "info", {}), repeats=repeats),
-            "result": [np.ravel(r).tolist() for r in result]}
+    barriers += [placement.barrier_ns()] if barriers else []
+    info = dict(getattr(fn, "info", {}), repeats=repeats)
+    if barriers and None not in barriers:
+        info["barrier_ns"] = barriers           # the threads' placement before and after the timed calls
+    return {"median": median, "min": best, "info": info, "result": [np.ravel(r).tolist() for r in result]}
 
 
 def run_paired(case, pairs=PAIRS):
@@ -345,6 +356,8 @@ def measure_rounds(case, systems):
             continue
         r = sorted(runs, key=lambda run: run["median"])[len(runs) // 2]
         r["info"]["rounds"] = [run["median"] for run in runs]
+        if all("barrier_ns" in run["info"] for run in runs):
+            r["info"]["round_barriers"] = [run["info"]["barrier_ns"] for run in runs]
         m = measure(case, system, "memory")
         r["info"].update(m if "error" not in m else {"rss_bytes": None, "rss_how": f"failed: {m['error']}"})
         results[system] = r
@@ -355,6 +368,17 @@ def flops(case):
     """Floating-point operations of one loss and gradient without recomputation: per step
     W h (forward), Wᵀ g and the rank-one update g hᵀ (backward), 2 B N² each."""
     return 3 * 2 * batch_of(case) * N * N * T
+
+
+def _placements(info):
+    """Each round's median with its threads' barrier round trip (benchmarks/placement.py)."""
+    if "round_barriers" not in info:
+        return None
+    return "rounds " + ", ".join(f"{fmt_ms(t)} at {max(b):.0f} ns" for t, b in zip(info["rounds"], info["round_barriers"]))
+
+
+def fmt_ms(t):
+    return f"{t * 1e3:.3g} ms"
 
 
 def _mib(n):
@@ -382,7 +406,7 @@ def rows():
             ratio = f"{graphc_time / r['median']:.2f}" if graphc_time and not system.startswith("graphc") else ""
             rss = _mib(info.get("rss_bytes")) if info.get("rss_bytes") is not None else info.get("rss_how", "-")
             notes = [n for n in (info.get("budget") and f"budget {_mib(info['budget'])}", info.get("plan"),
-                                 fraction(flops(case) / r["median"] / 1e9, "dgemm")) if n]
+                                 fraction(flops(case) / r["median"] / 1e9, "dgemm"), _placements(info)) if n]
             lines.append(f"| {system} | {fmt(r['median'])} | {ratio} | {rss} | {_mib(info.get('peak_bytes'))} | "
                          f"{'yes' if ok else 'NO'}{'; ' + '; '.join(notes) if notes else ''} |")
         table = [f"### {TITLE}: {case}", "",

@@ -4,8 +4,10 @@
  *           lda), op(A) = A (y has rows entries) or Aᵀ (y has cols entries).
  * gc_rank_update: C += Pᵀ Q, C m×n, P r×m, Q r×n (all row-major, contiguous), for the
  *           blocks of a loop's deferred accumulator updates (few rows r);
- *           gc_rank_update_strided the same over strided blocks, subtracting if asked
- *           (the trailing updates of csrc/lapack_lu.c's blocked LU).
+ *           gc_rank_update_strided the same over strided blocks, subtracting if asked,
+ *           and gc_block_solve a block of rows by a small triangle: the pieces of the
+ *           blocked LU, Cholesky and triangular solves of csrc/lapack_lu.c and
+ *           csrc/lapack_cholesky.c.
  * gc_gemv_team, gc_rank_update_team: one thread's part of the same, called by every
  *           thread of a team (a loop run in one parallel region, codegen/team.py; the
  *           threaded gc_gemv and gc_rank_update open a region around them).
@@ -338,6 +340,27 @@ static GC_UNUSED void gc_rank_update_rows_SFX(int lo, int hi, int m, int n, int 
                                               REAL *c)
 {
     gc_rank_update_strided_SFX(lo, hi, n, r, p, m, 1, q, n, c, n, 0);
+}
+
+/* The nb rows of a block U (row k at u + k ldu, w entries) solved by row operations with the
+ * triangle M (entry (k, j) at t[k si + j sj]): forward, row k minus M[k][j] row j for
+ * j = 0..k-1; backward, for j = k+1..nb-1 (from the last row); then divided by M[k][k]
+ * unless `unit`. The diagonal blocks of the blocked LU, Cholesky and triangular solves. */
+static GC_UNUSED void gc_block_solve_SFX(int nb, int w, const REAL *t, long si, long sj, int forward, int unit,
+                                         REAL *u, long ldu)
+{
+    for (int step = 0; step < nb; ++step) {
+        const int k = forward ? step : nb - 1 - step;
+        REAL *uk = u + (long)k * ldu;
+        for (int j = forward ? 0 : k + 1; j < (forward ? k : nb); ++j) {
+            const REAL m = t[k * si + j * sj], *uj = u + (long)j * ldu;
+            for (int c = 0; c < w; ++c) uk[c] -= m * uj[c];
+        }
+        if (!unit) {
+            const REAL d = t[k * si + k * sj];
+            for (int c = 0; c < w; ++c) uk[c] /= d;
+        }
+    }
 }
 
 /* Thread t's rows of C += Pᵀ Q inside a loop run by a persistent team of nt threads. */

@@ -47,16 +47,7 @@ static GC_UNUSED int gc_chol_panel_SFX(int n, REAL *l, int j0, int j1)
     const int w = n - j1;
     if (w == 0) return 0;
     gc_chol_transpose_SFX(n, l, j0, j1, 0);           /* u[k][i] = A21[i][k], in l's rows j0.. from column j1 */
-    for (int k = 0; k < j1 - j0; ++k) {               /* row k of L21ᵀ from rows 0..k-1 */
-        REAL *uk = l + (long)(j0 + k) * n + j1;
-        const REAL *lk = l + (long)(j0 + k) * n + j0;
-        for (int p = 0; p < k; ++p) {
-            const REAL f = lk[p], *up = l + (long)(j0 + p) * n + j1;
-            for (int i = 0; i < w; ++i) uk[i] -= f * up[i];
-        }
-        const REAL r = 1 / lk[k];
-        for (int i = 0; i < w; ++i) uk[i] *= r;
-    }
+    gc_block_solve_SFX(j1 - j0, w, l + (long)j0 * n + j0, n, 1, 1, 0, l + (long)j0 * n + j1, n);   /* L21ᵀ = L11⁻¹ A21ᵀ */
     gc_chol_transpose_SFX(n, l, j0, j1, 1);
     return 0;
 }

@@ -92,13 +92,8 @@ static GC_UNUSED void gc_lu_trailing_SFX(REAL *m, const long *piv, int n, int j0
             for (int k = 0; k < nb; ++k)
                 u[(long)k * w + c] = col[j0 + k];
         }
-        for (int k = 1; k < nb; ++k) {                /* U12 = L11⁻¹ A12, row k from rows 0..k-1 */
-            REAL *uk = u + (long)k * w;
-            for (int j = 0; j < k; ++j) {
-                const REAL l = m[(long)(j0 + j) * n + j0 + k], *uj = u + (long)j * w;
-                for (int c = 0; c < w; ++c) uk[c] -= l * uj[c];
-            }
-        }
+        /* U12 = L11⁻¹ A12 (L11[k][j] at m[j0 + k + (j0 + j) n]) */
+        gc_block_solve_SFX(nb, w, m + j0 + (long)j0 * n, 1, n, 1, 1, u, w);
         for (int c = 0; c < w; ++c)
             for (int k = 0; k < nb; ++k)
                 m[(long)(c0 + c) * n + j0 + k] = u[(long)k * w + c];
@@ -187,18 +182,7 @@ static GC_UNUSED void gc_trsolve_blocked_SFX(int n, int nrhs, const REAL *a, int
     for (int done = 0; done < n; done += GC_LU_PANEL) {
         const int j0 = forward ? done : (n - done - GC_LU_PANEL > 0 ? n - done - GC_LU_PANEL : 0);
         const int j1 = forward ? (done + GC_LU_PANEL < n ? done + GC_LU_PANEL : n) : n - done;
-        for (int t = 0; t < j1 - j0; ++t) {               /* the block's rows, by row operations */
-            const int i = forward ? j0 + t : j1 - 1 - t;
-            REAL *bi = b + (long)i * nrhs + c0;
-            for (int k = forward ? j0 : i + 1; k < (forward ? i : j1); ++k) {
-                const REAL m = a[i * si + k * sj], *bk = b + (long)k * nrhs + c0;
-                for (int c = 0; c < w; ++c) bi[c] -= m * bk[c];
-            }
-            if (!unit) {
-                const REAL d = a[i * si + i * sj];
-                for (int c = 0; c < w; ++c) bi[c] /= d;
-            }
-        }
+        gc_block_solve_SFX(j1 - j0, w, a + j0 * si + j0 * sj, si, sj, forward, unit, b + (long)j0 * nrhs + c0, nrhs);
         /* the rows still to solve minus M[rows][j0..j1] B[j0..j1] */
         const int r0 = forward ? j1 : 0, r1 = forward ? n : j0;
         if (r1 > r0)

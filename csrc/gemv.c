@@ -242,19 +242,22 @@ static GC_UNUSED void gc_gemv_SFX(int trans, int rows, int cols, const REAL *a, 
 /* Rows lo..hi of C += s Pᵀ Q (s = 1, or -1 when `negate`), columns j0..n: P's entry (k, i) at
  * p[k psk + i psi], Q's row k at q + k ldq, C's row i at c + i ldc (gc_rank_update's
  * contiguous blocks; an LU's trailing update reads them in place). Each element sums its
- * r terms in order k = 0, 1, ... */
+ * r terms in order k = 0, 1, ..., as c += (s p) q like the register tiles below; the loop
+ * over a row's columns innermost, so that few columns still vectorise. */
 static GC_UNUSED void gc_rank_update_plain_SFX(int lo, int hi, int j0, int n, int r, const REAL *p, long psk,
                                                long psi, const REAL *q, long ldq, REAL *c, long ldc, int negate)
 {
-    for (int i = lo; i < hi; ++i)
-        for (int j = j0; j < n; ++j) {
-            REAL acc = c[(long)i * ldc + j];
-            for (int k = 0; k < r; ++k) {
-                const REAL e = p[(long)k * psk + (long)i * psi];
-                acc += (negate ? -e : e) * q[(long)k * ldq + j];
-            }
-            c[(long)i * ldc + j] = acc;
+    const REAL sign = negate ? -1 : 1;
+    if (j0 >= n)
+        return;
+    for (int i = lo; i < hi; ++i) {
+        REAL *ci = c + (long)i * ldc;
+        for (int k = 0; k < r; ++k) {
+            const REAL e = sign * p[(long)k * psk + (long)i * psi], *qk = q + (long)k * ldq;
+            for (int j = j0; j < n; ++j)
+                ci[j] += e * qk[j];
         }
+    }
 }
 
 #if defined(__GNUC__)
@@ -262,7 +265,10 @@ static GC_UNUSED void gc_rank_update_plain_SFX(int lo, int hi, int j0, int n, in
  * vector extension: a plain loop keeps the tile in memory, 4× slower), the tile's six
  * entries of each row of P copied side by side first, GC_RU_DEPTH rows at a time: per row
  * of Q two vector loads and six broadcasts feed twelve multiply-adds (a 4×3 tile, whose Q
- * vectors did not stay in registers, reached 60% of this: 128×256, rank 16, 54 → 33 µs). */
+ * vectors did not stay in registers, reached 60% of this: 128×256, rank 16, 54 → 33 µs).
+ * The columns past the last whole tile go through one zero-padded tile a row at a time, so
+ * every entry is computed by the same vector multiply-adds (a plain loop there rounded
+ * differently and ran one scalar chain per entry). */
 typedef REAL gc_vec_SFX __attribute__((vector_size(32)));
 #define GC_VLEN_SFX ((int)(sizeof(gc_vec_SFX) / sizeof(REAL)))
 #ifndef GC_VLOAD          /* vectors stay in locals: returning one from a function changes the ABI */
@@ -323,8 +329,30 @@ static GC_UNUSED void gc_rank_update_strided_SFX(int lo, int hi, int n, int r, c
                 GC_VSTORE(ci + j, a0); GC_VSTORE(ci + j + V, b0);
             }
         }
-        /* the columns past the tiles, in the same order of k */
-        gc_rank_update_plain_SFX(lo, hi, wide, n, depth, pd, psk, psi, qd, ldq, c, ldc, negate);
+        if (wide < n) {                                   /* the last columns: one tile, zero-padded */
+            const int rem = n - wide;
+            REAL qpad[GC_RU_DEPTH * 2 * GC_VLEN_SFX], ct[2 * GC_VLEN_SFX];
+            for (int k = 0; k < depth; ++k)
+                for (int t = 0; t < T; ++t)
+                    qpad[k * T + t] = t < rem ? qd[(long)k * ldq + wide + t] : 0;
+            for (int i = lo; i < hi; ++i) {
+                REAL *ci = c + (long)i * ldc + wide;
+                for (int t = 0; t < T; ++t)
+                    ct[t] = t < rem ? ci[t] : 0;
+                gc_vec_SFX a0, b0;
+                GC_VLOAD(a0, ct); GC_VLOAD(b0, ct + V);
+                const REAL *qk = qpad;
+                for (int k = 0; k < depth; ++k, qk += T) {
+                    gc_vec_SFX u, v;
+                    GC_VLOAD(u, qk); GC_VLOAD(v, qk + V);
+                    const REAL e = sign * pd[(long)k * psk + (long)i * psi];
+                    a0 += e * u; b0 += e * v;
+                }
+                GC_VSTORE(ct, a0); GC_VSTORE(ct + V, b0);
+                for (int t = 0; t < rem; ++t)
+                    ci[t] = ct[t];
+            }
+        }
     }
 }
 #else

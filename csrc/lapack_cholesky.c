@@ -103,9 +103,9 @@ static GC_UNUSED int gc_chol_finish_SFX(int n, REAL *l, int failed)
 /* csrc/pool.c comes first in a kernel that calls the BLAS and may use its threads: the
  * trailing updates are shared by OpenBLAS's pool, each thread a span of the trailing rows
  * of about equal area of the lower triangle (rows up to r hold r²/2 entries), its bounds at
- * multiples of GC_CHOL_ROWS; the panels stay on the calling thread. So every pass of the
- * update is the serial one's (an entry's tile, and so its rounding, depend on its pass),
- * and results do not depend on the split. */
+ * multiples of GC_CHOL_ROWS (the serial passes); the panels stay on the calling thread.
+ * Every entry sums the panel's terms in order by the same vector multiply-adds whatever its
+ * pass, so results do not depend on the split. */
 #define GC_CHOL_POOL_WORK 262144L   /* multiply-adds of a trailing update from which the pool pays off */
 
 typedef struct { REAL *l; int n, j0, j1; } gc_chol_step_SFX;

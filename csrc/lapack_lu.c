@@ -20,8 +20,14 @@ void CBLAS_TRSV(int order, int uplo, int trans, int diag, long n, const REAL *a,
 #define GC_LU_LOOPS_MAX 64
 #define GC_LU_BLOCKED_MAX 800      /* from here OpenBLAS's getrf (gc_getrf_blocked_SFX) */
 #define GC_TRSOLVE_LOOPS_WORK 4096
-#define GC_TRSOLVE_BLOCKED_RHS 8        /* right-hand sides from which the blocked solve beats trsm */
-#define GC_TRSOLVE_BLOCKED_MAX 1000     /* rows from which trsm (each block updates all later rows of B) */
+/* The blocked solve against trsm on two threads (graphc ÷ scipy, this machine): n ≤ 100 with
+ * 8 to n right-hand sides 0.23-0.86; n = nrhs = 200 / 300 / 600 0.72 / 0.81 / 0.92; but
+ * n = 300-600 with 12-40 right-hand sides 1.4-4 (each block's update streams the rest of
+ * B, and trsm's threads pay off there), so: 8 or more right-hand sides, and n ≤ 128 or
+ * at least n/2 of them. */
+#define GC_TRSOLVE_BLOCKED_RHS 8
+#define GC_TRSOLVE_BLOCKED_SMALL 128
+#define GC_TRSOLVE_BLOCKED_MAX 1000
 
 /* Columns j0..j1 of the column-major n×n matrix m factored unblocked, as LAPACK's getf2
  * (M = P L U, pivots 1-based), rows swapped within those columns; *info set at the first
@@ -220,13 +226,14 @@ static GC_UNUSED void gc_trsolve_columns_SFX(int n, int nrhs, const REAL *a, int
 #endif
 
 /* gc_trsolve_loops' contract (csrc/triangular.c): plain loops for small solves, trsv for one
- * right-hand side, the blocked solve above for several up to GC_TRSOLVE_BLOCKED_MAX rows
- * (OpenBLAS's trsm, two threads, n = nrhs = 200: 305 us), trsm beyond. */
+ * right-hand side, the blocked solve above where it wins (GC_TRSOLVE_BLOCKED_*), trsm
+ * otherwise. */
 static GC_UNUSED void gc_trsolve_SFX(int n, int nrhs, const REAL *a, int lower, int trans, int unit, REAL *b)
 {
     if ((long)n * n * nrhs <= GC_TRSOLVE_LOOPS_WORK)
         gc_trsolve_loops_SFX(n, nrhs, a, lower, trans, unit, b);
-    else if (nrhs >= GC_TRSOLVE_BLOCKED_RHS && n <= GC_TRSOLVE_BLOCKED_MAX)
+    else if (nrhs >= GC_TRSOLVE_BLOCKED_RHS && n <= GC_TRSOLVE_BLOCKED_MAX &&
+             (n <= GC_TRSOLVE_BLOCKED_SMALL || 2 * nrhs >= n))
         gc_trsolve_columns_SFX(n, nrhs, a, lower, trans, unit, b);
     else if (nrhs == 1)         /* trsv: about a third of trsm's time for one column */
         CBLAS_TRSV(101, lower ? 122 : 121, trans ? 112 : 111, unit ? 132 : 131, n, a, n, b, 1);

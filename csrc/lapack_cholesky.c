@@ -102,10 +102,9 @@ static GC_UNUSED int gc_chol_finish_SFX(int n, REAL *l, int failed)
 #if defined(GC_POOL_MAX)
 /* csrc/pool.c comes first in a kernel that calls the BLAS and may use its threads: the
  * trailing updates are shared by OpenBLAS's pool, each thread a span of the trailing rows
- * of about equal area of the lower triangle (rows up to r hold r²/2 entries), its bounds at
- * multiples of GC_CHOL_ROWS (the serial passes); the panels stay on the calling thread.
- * Every entry sums the panel's terms in order by the same vector multiply-adds whatever its
- * pass, so results do not depend on the split. */
+ * of about equal area of the lower triangle (rows up to r hold r²/2 entries); the panels
+ * stay on the calling thread. Every entry sums the panel's terms in order by the same vector
+ * multiply-adds whatever pass and tile it falls in, so results do not depend on the split. */
 #define GC_CHOL_POOL_WORK 262144L   /* multiply-adds of a trailing update from which the pool pays off */
 
 typedef struct { REAL *l; int n, j0, j1; } gc_chol_step_SFX;
@@ -118,19 +117,11 @@ static GC_UNUSED int gc_chol_isqrt_SFX(long v)
     return (int)r;
 }
 
-/* row r of a span's bound at area v, at a pass boundary (a multiple of GC_CHOL_ROWS) */
-static GC_UNUSED int gc_chol_span_row_SFX(long v, long rest)
-{
-    const long r = (gc_chol_isqrt_SFX(v) + GC_CHOL_ROWS / 2) / GC_CHOL_ROWS * GC_CHOL_ROWS;
-    return (int)(r < rest && v < rest * rest ? r : rest);
-}
-
 static GC_UNUSED void gc_chol_trailing_span_SFX(void *p)
 {
     const gc_span *s = (const gc_span *)p;
     const gc_chol_step_SFX *t = (const gc_chol_step_SFX *)s->work;
-    const long rest = t->n - t->j1;
-    gc_chol_trailing_SFX(t->n, t->l, t->j0, t->j1, gc_chol_span_row_SFX(s->lo, rest), gc_chol_span_row_SFX(s->hi, rest));
+    gc_chol_trailing_SFX(t->n, t->l, t->j0, t->j1, gc_chol_isqrt_SFX(s->lo), gc_chol_isqrt_SFX(s->hi));
 }
 
 static GC_UNUSED void gc_chol_trailing_shared_SFX(int n, REAL *l, int j0, int j1)

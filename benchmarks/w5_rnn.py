@@ -11,11 +11,15 @@ round-robin with the other systems (this shared machine has slow spells of minut
 then fall on every system alike), and in another process for the memory of one call
 (`... CASE SYSTEM memory`).
 
-graphc's timing processes also measure where the OS has put their two threads, as the
-round trip of a two-thread barrier before and after the timed calls (benchmarks/placement.py:
-~33 ns on cores sharing an L3, ~160 ns across L3s on this host); the notes list each round's
-median with the larger of the two, since the batch-1 kernel synchronises its threads 3000
-times per call and follows that placement.
+Every timing process also measures where the OS has put its two threads, before and
+after its timed calls (benchmarks/placement.py): on two cores of their own (a barrier
+round trip of ~33 ns), on a shared core (one core's two hyperthreads, or a core another
+tenant keeps busy: two threads computing at once run at ~0.55x), or far apart (a round
+trip of 160 ns or more). Which one a process gets is the host's choice and changes within
+seconds; the two-thread kernels follow it (batch 1: ~8 ms on two cores, ~13.5 ms on a
+shared one). The tables list each round's median with its placement, and a
+second table compares the systems at the same placement: per system and placement, the
+median of the rounds that began and ended there.
 
 Peak memory of one call: the increase of the process's peak RSS during the call — write
 "5" to /proc/self/clear_refs (resets VmHWM to the current RSS), read VmRSS, run one call,
@@ -282,12 +286,10 @@ def run_system(case, system):
     start = time.perf_counter()
     fn()
     repeats = int(min(REPEATS[1], max(REPEATS[0], TIME_BUDGET / (time.perf_counter() - start))))
-    barriers = [placement.barrier_ns()] if system.startswith("graphc") else []
+    before = placement.measure()
     median, best = median_time(fn, budget=TIME_BUDGET, repeats=repeats)
-    barriers += [placement.barrier_ns()] if barriers else []
     info = dict(getattr(fn, "info", {}), repeats=repeats)
-    if barriers and None not in barriers:
-        info["barrier_ns"] = barriers           # the threads' placement before and after the timed calls
+    info["placement"] = [before, placement.measure()]     # the threads' placement before and after the timed calls
     return {"median": median, "min": best, "info": info, "result": [np.ravel(r).tolist() for r in result]}
 
 
@@ -356,8 +358,7 @@ def measure_rounds(case, systems):
             continue
         r = sorted(runs, key=lambda run: run["median"])[len(runs) // 2]
         r["info"]["rounds"] = [run["median"] for run in runs]
-        if all("barrier_ns" in run["info"] for run in runs):
-            r["info"]["round_barriers"] = [run["info"]["barrier_ns"] for run in runs]
+        r["info"]["round_placements"] = [run["info"].get("placement") for run in runs]
         m = measure(case, system, "memory")
         r["info"].update(m if "error" not in m else {"rss_bytes": None, "rss_how": f"failed: {m['error']}"})
         results[system] = r
@@ -370,11 +371,61 @@ def flops(case):
     return 3 * 2 * batch_of(case) * N * N * T
 
 
+def round_placement(measured):
+    """The placement of a round (benchmarks/placement.py) if it began and ended there, else
+    "mixed"."""
+    if not measured:
+        return "?"
+    names = {m["placement"] for m in measured}
+    return names.pop() if len(names) == 1 else "mixed"
+
+
 def _placements(info):
-    """Each round's median with its threads' barrier round trip (benchmarks/placement.py)."""
-    if "round_barriers" not in info:
+    """Each round's median with its threads' placement."""
+    if not info.get("round_placements"):
         return None
-    return "rounds " + ", ".join(f"{fmt_ms(t)} at {max(b):.0f} ns" for t, b in zip(info["rounds"], info["round_barriers"]))
+    return "rounds " + ", ".join(
+        f"{fmt_ms(t)} ({round_placement(p)}, {max(m['barrier_ns'] or 0 for m in p):.0f} ns)" if p else fmt_ms(t)
+        for t, p in zip(info["rounds"], info["round_placements"]))
+
+
+PLACEMENTS = ("two cores", "shared core", "far apart")
+
+
+def by_placement(results):
+    """{system: {placement: (median of its rounds there, count)}} over the rounds that began
+    and ended at one placement."""
+    out = {}
+    for system, r in results.items():
+        info = r.get("info", {})
+        groups = {}
+        for t, p in zip(info.get("rounds", []), info.get("round_placements", [])):
+            groups.setdefault(round_placement(p), []).append(t)
+        out[system] = {name: (float(np.median(ts)), len(ts)) for name, ts in groups.items() if name in PLACEMENTS}
+    return out
+
+
+def placement_table(results, graphc_system):
+    """Markdown: every system's median per placement, and graphc_system's time ÷ it where
+    both ran there."""
+    table = by_placement(results)
+    seen = [p for p in PLACEMENTS if any(p in cells for cells in table.values())]
+    if not seen:
+        return []
+    ours = table.get(graphc_system, {})
+    lines = ["| system | " + " | ".join(seen) + " |", "|---|" + "---|" * len(seen)]
+    for system, cells in table.items():
+        row = []
+        for p in seen:
+            if p not in cells:
+                row.append("-")
+                continue
+            t, n = cells[p]
+            ratio = f"; {graphc_system} ÷ this {ours[p][0] / t:.2f}" if p in ours and system != graphc_system \
+                and not system.startswith("graphc") else ""
+            row.append(f"{fmt_ms(t)} ({n} round{'s' if n > 1 else ''}{ratio})")
+        lines.append(f"| {system} | " + " | ".join(row) + " |")
+    return lines
 
 
 def fmt_ms(t):
@@ -414,6 +465,11 @@ def rows():
                  "| system | median | graphc ÷ this | peak RSS increase, one call | graphc peak_bytes "
                  "| agrees with reference; notes |",
                  "|---|---|---|---|---|---|"] + lines
+        same = placement_table(results, "graphc none")
+        if same:
+            table += ["", "The same rounds by the placement of their threads (benchmarks/placement.py; rounds that "
+                      "began and ended at one placement): the median per placement, graphc none ÷ each peer where "
+                      "both ran there.", ""] + same
         paired = measure(case, "paired", mode=None)
         figures[case]["paired"] = paired
         if "error" in paired:

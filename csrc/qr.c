@@ -15,41 +15,17 @@ static GC_UNUSED void gc_qr_SFX(int m, int n, const REAL *a, REAL *q, REAL *r, R
         for (long j = 0; j < n; ++j) c[j * m + i] = a[i * n + j];
     for (int j = 0; j < k; ++j) {
         REAL *x = c + (long)j * m;                 /* column j; rows j.. are reduced */
-        REAL scale = 0, sum = 0, xnorm = 0;
-        for (int i = j + 1; i < m; ++i)
-            if (FABS(x[i]) > scale) scale = FABS(x[i]);
-        if (scale > 0) {                           /* ‖x[j+1:]‖ without overflow */
-            for (int i = j + 1; i < m; ++i) sum += (x[i] / scale) * (x[i] / scale);
-            xnorm = scale * SQRT(sum);
-        }
-        if (xnorm == 0) {                          /* nothing below the diagonal: H = I */
-            tau[j] = 0;
-            continue;
-        }
-        const REAL alpha = x[j], beta = alpha >= 0 ? -HYPOT(alpha, xnorm) : HYPOT(alpha, xnorm);
-        tau[j] = (beta - alpha) / beta;
-        const REAL inv = 1 / (alpha - beta);
-        for (int i = j + 1; i < m; ++i) x[i] *= inv;
-        x[j] = beta;
-        for (int col = j + 1; col < n; ++col) {    /* H = I − τ v vᵀ (v = (1, x[j+1:])) on the rest */
-            REAL *y = c + (long)col * m, s = y[j];
-            for (int i = j + 1; i < m; ++i) s += x[i] * y[i];
-            s *= tau[j];
-            y[j] -= s;
-            for (int i = j + 1; i < m; ++i) y[i] -= s * x[i];
-        }
+        tau[j] = gc_householder_SFX(m, x, j);
+        if (tau[j] != 0)
+            for (int col = j + 1; col < n; ++col)  /* H = I − τ v vᵀ (v = (1, x[j+1:])) on the rest */
+                gc_householder_apply_SFX(m, x, tau[j], j, c + (long)col * m);
     }
     for (long i = 0; i < k; ++i)
         for (long j = 0; j < n; ++j) r[i * n + j] = j < i ? 0 : c[j * m + i];
     for (int j = k - 1; j >= 0; --j) {             /* Q = H₀ ⋯ H_{k−1} [I; 0], columns last to first */
         REAL *v = c + (long)j * m;
-        for (int col = j + 1; col < k; ++col) {    /* H_j on the columns already formed */
-            REAL *y = c + (long)col * m, s = y[j];
-            for (int i = j + 1; i < m; ++i) s += v[i] * y[i];
-            s *= tau[j];
-            y[j] -= s;
-            for (int i = j + 1; i < m; ++i) y[i] -= s * v[i];
-        }
+        for (int col = j + 1; col < k; ++col)      /* H_j on the columns already formed */
+            gc_householder_apply_SFX(m, v, tau[j], j, c + (long)col * m);
         for (int i = j + 1; i < m; ++i) v[i] *= -tau[j];
         v[j] = 1 - tau[j];
         for (int i = 0; i < j; ++i) v[i] = 0;

@@ -25,9 +25,9 @@ FUNCS = ["gc_gemm", "gc_lu_factor", "gc_lu_solve", "gc_lu_det", "gc_lu_slogdet",
 
 def program(dtype, lapack):
     sfx = "_f64" if dtype == "float64" else "_f32"
-    files = (["gemm_blas", "triangular", "gemv", "lapack_lu", "lu_det", "lapack_cholesky", "lapack_qr", "svd", "lapack_svd",
+    files = (["gemm_blas", "triangular", "gemv", "lapack_lu", "lu_det", "lapack_cholesky", "householder", "lapack_qr", "svd", "lapack_svd",
               "eigh", "lapack_eigh", "expm"] if lapack else
-             ["gemm", "triangular", "lu", "lu_det", "cholesky", "svd", "eigh", "qr", "expm"])
+             ["gemm", "triangular", "lu", "lu_det", "cholesky", "svd", "eigh", "householder", "qr", "expm"])
     text = HEADER + csrc.PRELUDE + "".join(csrc.instantiate(f, dtype) for f in files)
     portable = {"gc_trsolve": "gc_trsolve_loops", "gc_svd": "gc_jacobi_svd", "gc_svd_work": "gc_jacobi_svd_work",
                 "gc_eigh": "gc_jacobi_eigh", "gc_eigh_work": "gc_jacobi_eigh_work"}
@@ -93,3 +93,29 @@ def test_routines_against_numpy(blas, tmp_path, monkeypatch):
         ("gc_jacobi_svdvals_f64(", "gc_jacobi_eigvalsh_f64(")
     assert f.c_source.count(svdvals) == 3          # the definition and two calls
     assert f.c_source.count(eigvalsh) == 2
+
+
+@pytest.mark.skipif(not numpy_openblas(), reason="the blocked QR is the LAPACK build's")
+@pytest.mark.parametrize("shape", [(400, 100), (100, 400), (129, 71)])
+def test_the_blocked_qr_agrees_with_numpy_signs_included(shape, tmp_path):
+    """csrc/lapack_qr.c's blocked QR (k > 64: panels of 16, the last one partial at k = 71)
+    gives NumPy's Q and R, its lstsq NumPy's solution (tall a), and gradients through both
+    agree with the reference interpreter's."""
+    import graphc as gc
+    rng = np.random.default_rng(1)
+    A = rng.standard_normal(shape)
+    B = rng.standard_normal((shape[0], 3))
+    a, b = gc.var("a", shape), gc.var("b", B.shape)
+    q, r = gc.linalg.qr(a)
+    x = gc.linalg.lstsq(a, b)[0] if shape[0] > shape[1] else gc.sum(a, axis=1)
+    L = gc.sum(gc.sin(q)) + gc.sum(r * r) * 1e-3 + gc.sum(x * x)
+    f = gc.compile([a, b], [q, r, x, gc.grad(L, a)], cache_dir=tmp_path)
+    assert "gc_qr_blocked_f64(" in f.c_source
+    Q, R, X, G = f(A, B)
+    Qn, Rn = np.linalg.qr(A)
+    np.testing.assert_allclose(Q, Qn, atol=1e-12)
+    np.testing.assert_allclose(R, Rn, atol=1e-12 * np.abs(Rn).max())
+    if shape[0] > shape[1]:
+        np.testing.assert_allclose(X, np.linalg.lstsq(A, B, rcond=None)[0], atol=1e-10)
+    (want,) = gc.evaluate([gc.grad(L, a)], {a: A, b: B})
+    np.testing.assert_allclose(G, want, rtol=1e-9, atol=1e-9 * np.abs(want).max())

@@ -23,9 +23,9 @@ CHUNK = 100          # instructions per C function in long programs
 # csrc files behind each routine when linked to LAPACK, in pasting order (a LAPACK-backed
 # file after the portable routine it hands small matrices to), and in portable code
 LAPACK_FILES = {"lu": ("triangular", "gemv", "lapack_lu", "lu_det"), "triangular": ("triangular", "gemv", "lapack_lu"),
-                "cholesky": ("gemv", "lapack_cholesky"), "qr": ("lapack_qr",), "svd": ("svd", "lapack_svd"),
+                "cholesky": ("gemv", "lapack_cholesky"), "qr": ("gemv", "householder", "lapack_qr"), "svd": ("svd", "lapack_svd"),
                 "eigh": ("eigh", "lapack_eigh")}
-PORTABLE_FILES = {"lu": ("triangular", "lu", "lu_det")}
+PORTABLE_FILES = {"lu": ("triangular", "lu", "lu_det"), "qr": ("householder", "qr")}
 POOLED_FILES = {"lapack_lu", "lapack_cholesky"}   # csrc files that use csrc/pool.c when it comes first
 ERRORS = {1: "singular matrix", 2: "matrix is not positive definite", 3: "SVD did not converge",
           4: "eigendecomposition did not converge", 5: "index out of range"}

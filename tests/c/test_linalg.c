@@ -319,7 +319,7 @@ int main(void)
     test_lu_small();
     test_expm(5, 0.3);
     test_expm(12, 3.0);
-    int qr_shapes[][2] = {{5, 3}, {3, 5}, {4, 4}, {1, 3}, {30, 7}};
+    int qr_shapes[][2] = {{5, 3}, {3, 5}, {4, 4}, {1, 3}, {30, 7}, {130, 70}, {70, 130}, {230, 75}};   /* blocked from k = 65 (LAPACK build) */
     for (unsigned i = 0; i < sizeof qr_shapes / sizeof qr_shapes[0]; ++i) test_qr(qr_shapes[i][0], qr_shapes[i][1]);
     int tri[][2] = {{1, 1}, {5, 1}, {9, 4}, {70, 1}, {20, 15}, {50, 8}, {100, 24}, {33, 40}};
     for (unsigned i = 0; i < sizeof tri / sizeof tri[0]; ++i) test_trsolve(tri[i][0], tri[i][1]);

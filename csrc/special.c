@@ -86,3 +86,16 @@ static GC_UNUSED double gc_polygamma_d_SFX(int n, double x)
 static GC_UNUSED inline REAL gc_digamma_SFX(REAL x) { return (REAL)gc_digamma_d_SFX((double)x); }
 
 static GC_UNUSED inline REAL gc_polygamma_SFX(int n, REAL x) { return (REAL)gc_polygamma_d_SFX(n, (double)x); }
+
+/* log |Γ(x)| by the reentrant lgamma_r where the C library has it: C99's lgamma stores the
+ * sign of Γ(x) in the global signgam, a data race when threads share a loop. */
+#if defined(__GLIBC__) || defined(__APPLE__)
+#ifndef GC_LGAMMA_R
+#define GC_LGAMMA_R
+double lgamma_r(double, int *);
+float lgammaf_r(float, int *);
+#endif
+static GC_UNUSED inline REAL gc_lgamma_SFX(REAL x) { int sign; return LGAMMA_R(x, &sign); }
+#else
+static GC_UNUSED inline REAL gc_lgamma_SFX(REAL x) { return LGAMMA(x); }
+#endif

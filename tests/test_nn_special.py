@@ -179,6 +179,24 @@ def test_gamma_family_against_scipy_and_mpmath(tmp_path):
                                atol=1e-6)
 
 
+def test_gammaln_in_threaded_loops_uses_the_reentrant_lgamma(tmp_path):
+    """C99's lgamma writes the sign of Γ(x) to the global signgam: a data race when threads
+    share the loop. With glibc the kernel calls lgamma_r instead, both dtypes, and the
+    values are SciPy's."""
+    import scipy.special as sc
+    x = np.linspace(-30.5, 40.5, 200000)
+    v, v32 = gc.var("x", x.shape), gc.var("x32", x.shape, "float32")
+    f = gc.compile([v, v32], [gsp.gammaln(v) * 2.0, gsp.gammaln(v32) * 2.0], cache_dir=tmp_path)
+    src = f.c_source
+    assert src.count("GC_PARALLEL_FOR") >= 3            # its two definitions and a loop's
+    assert "gc_lgamma_f64(in0[" in src and "gc_lgamma_f32(in1[" in src
+    glibc = [block.split("#else")[0] for block in src.split("#if defined(__GLIBC__) || defined(__APPLE__)")[1:]]
+    assert any("lgamma_r(x, &sign)" in b for b in glibc) and any("lgammaf_r(x, &sign)" in b for b in glibc)
+    got, got32 = f(x, x.astype(np.float32))
+    np.testing.assert_allclose(got, 2 * sc.gammaln(x), rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(got32, 2 * sc.gammaln(x.astype(np.float32)), rtol=1e-5, atol=1e-4)
+
+
 def test_poisson_log_likelihood_to_second_order():
     """Σ k log λ − λ − gammaln(k + 1) with λ = exp(a + b t), and gammaln of a parameter:
     gradients and Hessians (through digamma and polygamma) by central differences."""

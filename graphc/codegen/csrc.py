@@ -15,14 +15,14 @@ CSRC = _PACKAGE.parent / "csrc" if (_PACKAGE.parent / "csrc" / "gemm.c").exists(
 
 _SPELLING = {
     "float64": {"REAL": "double", "_SFX": "_f64", "SQRT(": "sqrt(", "FABS(": "fabs(",
-                "HYPOT(": "hypot(", "LOG(": "log(", "REAL_EPS": "DBL_EPSILON", "REAL_MIN": "DBL_MIN",
+                "HYPOT(": "hypot(", "LOG(": "log(", "LGAMMA(": "lgamma(", "LGAMMA_R(": "lgamma_r(", "REAL_EPS": "DBL_EPSILON", "REAL_MIN": "DBL_MIN",
                 "CBLAS_GEMM(": "scipy_cblas_dgemm64_(", "CBLAS_GEMV(": "scipy_cblas_dgemv64_(", "CBLAS_TRSM(": "scipy_cblas_dtrsm64_(",
                 "CBLAS_TRSV(": "scipy_cblas_dtrsv64_(",
                 "LAPACK_GETRF(": "scipy_dgetrf_64_(", "LAPACK_POTRF(": "scipy_dpotrf_64_(",
                 "LAPACK_GESDD(": "scipy_dgesdd_64_(", "LAPACK_SYEVD(": "scipy_dsyevd_64_(",
                 "LAPACK_GEQRF(": "scipy_dgeqrf_64_(", "LAPACK_ORGQR(": "scipy_dorgqr_64_("},
     "float32": {"REAL": "float", "_SFX": "_f32", "SQRT(": "sqrtf(", "FABS(": "fabsf(",
-                "HYPOT(": "hypotf(", "LOG(": "logf(", "REAL_EPS": "FLT_EPSILON", "REAL_MIN": "FLT_MIN",
+                "HYPOT(": "hypotf(", "LOG(": "logf(", "LGAMMA(": "lgammaf(", "LGAMMA_R(": "lgammaf_r(", "REAL_EPS": "FLT_EPSILON", "REAL_MIN": "FLT_MIN",
                 "CBLAS_GEMM(": "scipy_cblas_sgemm64_(", "CBLAS_GEMV(": "scipy_cblas_sgemv64_(", "CBLAS_TRSM(": "scipy_cblas_strsm64_(",
                 "CBLAS_TRSV(": "scipy_cblas_strsv64_(",
                 "LAPACK_GETRF(": "scipy_sgetrf_64_(", "LAPACK_POTRF(": "scipy_spotrf_64_(",
@@ -37,7 +37,7 @@ PRELUDE = """#if defined(__GNUC__)
 #endif
 """
 
-_TOKEN = re.compile(r"\bREAL_EPS\b|\bREAL_MIN\b|\bREAL\b|_SFX\b|\b(?:SQRT|FABS|HYPOT|LOG|CBLAS_GEMM|CBLAS_GEMV|CBLAS_TRSM|CBLAS_TRSV|LAPACK_GETRF|LAPACK_POTRF|LAPACK_GESDD|LAPACK_SYEVD|LAPACK_GEQRF|LAPACK_ORGQR)\(")
+_TOKEN = re.compile(r"\bREAL_EPS\b|\bREAL_MIN\b|\bREAL\b|_SFX\b|\b(?:SQRT|FABS|HYPOT|LOG|LGAMMA|LGAMMA_R|CBLAS_GEMM|CBLAS_GEMV|CBLAS_TRSM|CBLAS_TRSV|LAPACK_GETRF|LAPACK_POTRF|LAPACK_GESDD|LAPACK_SYEVD|LAPACK_GEQRF|LAPACK_ORGQR)\(")
 
 
 @functools.lru_cache(maxsize=None)

@@ -79,6 +79,28 @@ def test_while_loop_stops_where_the_condition_fails_and_differentiates(tmp_path)
         gc.while_loop(lambda s: s[0] > 0, lambda s: s[0], (a, a), max_iterations=3)
 
 
+def test_a_plain_scan_of_the_same_step_does_not_take_a_while_loops_early_end(tmp_path):
+    """ScanBody.stop is part of a body's identity: the same step built as a plain scan first
+    and then with the early end interns to two nodes, so the second keeps its `break`."""
+    from graphc.ops.scan import scan
+
+    a = gc.var("a", ())
+
+    def step(state, _):
+        x, flag = state
+        going = flag != 0
+        new = gc.where(going, 0.5 * (x + a / x), x)
+        return (new, gc.where(going & (gc.abs(new * new - a) > 1e-12 * a), 1.0, 0.0)), None
+
+    start = (a, gc.const(1.0))
+    plain, _ = scan(step, start, length=1000)
+    stopping, _ = scan(step, start, length=1000, _stop=1)
+    assert plain[0].inputs[0] is not stopping[0].inputs[0]
+    f = gc.compile([a], [stopping[0]], cache_dir=str(tmp_path))
+    assert "break;" in f.c_source
+    np.testing.assert_allclose(f(2.0), np.sqrt(2.0), rtol=1e-12)
+
+
 def test_a_value_only_while_loop_stops_at_the_first_idle_step(tmp_path):
     """Computing values only, the compiled loop ends once the condition fails (C `break`,
     then the carries moved to the results whichever buffer holds them): the step counts of

@@ -32,8 +32,9 @@ class ScanBody:
     `base` is (digest, output count) of the body this one extends with residual outputs
     (the forward scan of a VJP). `stop` (gc.while_loop's) is a float scalar carry that,
     once 0 after a step, stays 0 and leaves every carry as it is from then on: a forward
-    loop may end there (an exact shortcut, not part of the loop's identity; bodies built
-    from this one by AD or vmap drop it and run every step)."""
+    loop may end there (an exact shortcut; bodies built from this one by AD or vmap drop
+    it and run every step). Part of the body's identity (not of its digest), so that a
+    plain scan of the same step does not intern a while-loop's node without it."""
 
     __slots__ = ("params", "outputs", "n_carry", "n_x", "base", "stop", "digest", "_order")
 
@@ -67,10 +68,10 @@ class ScanBody:
         return [np.asarray(env[o.id], dtype=o.dtype) for o in self.outputs]
 
     def __hash__(self):
-        return hash(self.digest)
+        return hash((self.digest, self.stop))
 
     def __eq__(self, other):
-        return isinstance(other, ScanBody) and other.digest == self.digest
+        return isinstance(other, ScanBody) and other.digest == self.digest and other.stop == self.stop
 
     def __lt__(self, other):
         return False

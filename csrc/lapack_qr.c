@@ -7,12 +7,12 @@ void LAPACK_GEQRF(const long *m, const long *n, REAL *a, const long *lda, REAL *
 void LAPACK_ORGQR(const long *m, const long *n, const long *k, REAL *a, const long *lda, const REAL *tau,
                   REAL *work, const long *lwork, long *info);
 
-/* Blocked Householder QR of our own for medium sizes (gc_qr_blocked_fit_SFX), LAPACK's
- * algorithm and signs: panels of GC_QR_NB columns
- * reduced by csrc/householder.c's reflectors on a column-major copy, each panel's block
- * reflector I − V T Vᵀ (T as dlarft forms it) applied to the trailing columns by two
- * products on csrc/gemv.c's register tiles (W = A₂ᵀ V, then A₂ −= V (W T)ᵀ), and Q formed
- * blocks last to first as orgqr forms it, on the row-major output, on one thread. Why:
+/* Blocked Householder QR of our own for medium sizes (gc_qr_blocked_fit), LAPACK's
+ * algorithm and signs: panels of GC_QR_NB columns reduced by csrc/householder.c's
+ * reflectors on a column-major copy, each panel's block reflector I − V T Vᵀ (T as dlarft
+ * forms it) applied to the trailing columns by two products on csrc/gemv.c's register
+ * tiles (w = A₂ᵀ V, then A₂ −= V (w T)ᵀ), and Q formed blocks last to first as orgqr forms
+ * it, on the row-major output, on one thread. Why:
  * OpenBLAS's geqrf and orgqr on two threads are slow for these sizes, and slower still
  * (1.5-3.5x) whenever this host shares a core between them (ms, LAPACK then / these):
  * 100 × 100 0.27-0.58 / 0.22, 200 × 200 0.97-1.92 / 1.05, 400 × 100 2.2-7.9 / 1.29,
@@ -56,31 +56,20 @@ static GC_UNUSED void gc_qr_panel_v_SFX(int m, const REAL *c, int j0, int nb, RE
             vt[(long)i * nb + p] = i < p ? 0 : i == p ? 1 : c[(long)(j0 + p) * m + j0 + i];
 }
 
-/* A block reflector's application, X ← (I − V op(T) Vᵀ) X, to columns c0..c1 of X (`rows`
- * × cols; rows: the reflectors' range), op(T) = Tᵀ (`trans`: the factorisation applies Qᵀ)
- * or T (forming Q): w = Xᵀ V, then w ← w op(T)ᵀ, then X −= V wᵀ, column by column alike
- * whichever range holds them. X(i, col) is x[col ldx + i] (A's column-major trailing block;
- * vc: V by columns, nb × rows) or, with `xrow`, x[i ldx + col] (Q's row-major block; vc:
- * scratch nb × cols for wᵀ). w: cols × nb. */
-typedef struct {
-    const REAL *vt, *t;
-    REAL *x, *w, *vc;
-    long ldx;
-    int rows, cols, nb, trans, xrow;
-} gc_qr_apply_SFX;
-
-static GC_UNUSED void gc_qr_block_apply_SFX(const gc_qr_apply_SFX *b, int c0, int c1)
+/* X ← (I − V op(T) Vᵀ) X for X `rows` × `cols` (rows: the reflectors' range), op(T) = Tᵀ
+ * (`trans`: the factorisation applies Qᵀ) or T (forming Q): w = Xᵀ V (cols × nb), then
+ * w ← w op(T)ᵀ, then X −= V wᵀ. X(i, col) is x[col ldx + i] (A's column-major trailing
+ * block; vc: V by columns, nb × rows) or, with `xrow`, x[i ldx + col] (Q's row-major block;
+ * vc: scratch for wᵀ, nb × cols). */
+static GC_UNUSED void gc_qr_block_apply_SFX(int rows, int cols, int nb, const REAL *vt, const REAL *t, int trans,
+                                            REAL *x, long ldx, int xrow, REAL *w, REAL *vc)
 {
-    const int nb = b->nb, rows = b->rows, xrow = b->xrow;
-    REAL *w = b->w + (long)c0 * nb;
-    memset(w, 0, sizeof(REAL) * (c1 - c0) * nb);
+    memset(w, 0, sizeof(REAL) * cols * nb);
     /* w[col][p] = Σ_i X(i, col) V(i, p): P[i][col] = X(i, col), Q[i][p] = vt[i][p] */
-    gc_rank_update_strided_SFX(0, c1 - c0, nb, rows, xrow ? b->x + c0 : b->x + (long)c0 * b->ldx, xrow ? b->ldx : 1,
-                               xrow ? 1 : b->ldx, b->vt, nb, w, nb, 0);
-    for (int col = 0; col < c1 - c0; ++col) {      /* w ← w op(T)ᵀ, a row at a time, in place */
+    gc_rank_update_strided_SFX(0, cols, nb, rows, x, xrow ? ldx : 1, xrow ? 1 : ldx, vt, nb, w, nb, 0);
+    for (int col = 0; col < cols; ++col) {         /* w ← w op(T)ᵀ, a row at a time, in place */
         REAL *wc = w + (long)col * nb;
-        const REAL *t = b->t;
-        if (b->trans)                              /* w T: entry p from entries ≤ p, the last first */
+        if (trans)                                 /* w T: entry p from entries ≤ p, the last first */
             for (int p = nb - 1; p >= 0; --p) {
                 REAL s = 0;
                 for (int q = 0; q <= p; ++q) s += wc[q] * t[q * nb + p];
@@ -94,13 +83,11 @@ static GC_UNUSED void gc_qr_block_apply_SFX(const gc_qr_apply_SFX *b, int c0, in
             }
     }
     if (xrow) {                                    /* X[i][col] −= Σ_p V(i, p) w[col][p] */
-        REAL *wt = b->vc;                          /* wᵀ, its rows along X's */
-        for (int p = 0; p < nb; ++p)
-            for (int col = c0; col < c1; ++col) wt[(long)p * b->cols + col] = b->w[(long)col * nb + p];
-        gc_rank_update_strided_SFX(0, rows, c1 - c0, nb, b->vt, 1, nb, wt + c0, b->cols, b->x + c0, b->ldx, 1);
+        for (int p = 0; p < nb; ++p)               /* wᵀ, its rows along X's */
+            for (int col = 0; col < cols; ++col) vc[(long)p * cols + col] = w[(long)col * nb + p];
+        gc_rank_update_strided_SFX(0, rows, cols, nb, vt, 1, nb, vc, cols, x, ldx, 1);
     } else {                                       /* X[col][i] −= Σ_p w[col][p] V(i, p) */
-        gc_rank_update_strided_SFX(0, c1 - c0, rows, nb, w, 1, nb, b->vc, rows, b->x + (long)c0 * b->ldx, b->ldx,
-                                   1);
+        gc_rank_update_strided_SFX(0, cols, rows, nb, w, 1, nb, vc, rows, x, ldx, 1);
     }
 }
 
@@ -125,8 +112,7 @@ static GC_UNUSED void gc_qr_blocked_SFX(int m, int n, const REAL *a, REAL *q, RE
             gc_qr_block_t_SFX(m - j0, nb, vt, tau + j0, t);
             for (int p = 0; p < nb; ++p)            /* V by columns */
                 for (int i = 0; i < m - j0; ++i) vc[(long)p * (m - j0) + i] = vt[(long)i * nb + p];
-            const gc_qr_apply_SFX b = {vt, t, c + (long)(j0 + nb) * m + j0, w, vc, m, m - j0, n - j0 - nb, nb, 1, 0};
-            gc_qr_block_apply_SFX(&b, 0, b.cols);
+            gc_qr_block_apply_SFX(m - j0, n - j0 - nb, nb, vt, t, 1, c + (long)(j0 + nb) * m + j0, m, 0, w, vc);
         }
     }
     for (long i = 0; i < k; ++i)
@@ -137,12 +123,12 @@ static GC_UNUSED void gc_qr_blocked_SFX(int m, int n, const REAL *a, REAL *q, RE
         const int nb = k - j0 < GC_QR_NB ? k - j0 : GC_QR_NB;
         gc_qr_panel_v_SFX(m, c, j0, nb, vt);
         gc_qr_block_t_SFX(m - j0, nb, vt, tau + j0, t);
-        const gc_qr_apply_SFX b = {vt, t, q + (long)j0 * k + j0, w, vc, k, m - j0, k - j0, nb, 0, 1};
-        gc_qr_block_apply_SFX(&b, 0, b.cols);
+        gc_qr_block_apply_SFX(m - j0, k - j0, nb, vt, t, 0, q + (long)j0 * k + j0, k, 1, w, vc);
     }
 }
 
-/* Elements of REAL scratch gc_qr needs: A's column-major copy, tau, LAPACK's work. */
+/* Elements of REAL scratch gc_qr needs: A's column-major copy, tau, then LAPACK's work or the
+ * blocked QR's V, T and products (16 (m + n + max(m, n)) + 256 at most). */
 static GC_UNUSED long gc_qr_work_SFX(int m, int n)
 {
     return (long)m * n + (m < n ? m : n) + 64L * (m > n ? m : n);

@@ -12,10 +12,12 @@ seconds between three placements, and kernels that use both threads follow it:
 
 Two probes tell them apart: the round trip of a barrier between two threads, and the time
 of a register-only multiply-add loop run on two threads at once over its time on one
-(`core_ratio`: ~1.0 on two free cores, ~1.6-1.9 on a shared one). Benchmarks record both beside their
-times (W5's rounds), in every system's process, so that systems can be compared at the
-same placement. Plain pthreads (no OpenMP), so the probe can be loaded next to any
-system's own threading runtime.
+(`core_ratio`: ~1.0 on two free cores, ~1.6-1.9 on a shared one). The loop's time alone
+also shows spells in which the host slows both cores (W5 batch 64 has rounds 1.7x slower
+for every strategy at every placement). Benchmarks record them beside their times (W5's
+rounds), in every system's process, so that systems can be compared at the same
+placement. Plain pthreads (no OpenMP), so the probe can be loaded next to any system's
+own threading runtime.
 
     python -m benchmarks.placement      # the placement now
 """
@@ -90,7 +92,7 @@ static void *spin_fma(void *arg)
     sink = s;
     return 0;
 }
-double probe_core_ratio(long n)
+double probe_core_ratio(long n, double *fastest)
 {
     pthread_t other;
     double t0 = now();
@@ -102,6 +104,7 @@ double probe_core_ratio(long n)
     pthread_join(other, 0);
     double other_alone = now() - t0;
     alone = other_alone < alone ? other_alone : alone;
+    *fastest = alone;
     t0 = now();
     if (pthread_create(&other, 0, spin_fma, &n))   /* both at once */
         return -1;
@@ -118,11 +121,11 @@ def _library():
     if _lib is None:
         where = pathlib.Path(tempfile.gettempdir()) / f"graphc_placement_{os.getuid()}"
         where.mkdir(exist_ok=True)
-        so = where / "probe3.so"
+        so = where / "probe4.so"
         if not so.exists():
-            src = where / "probe3.c"
+            src = where / "probe4.c"
             src.write_text(SOURCE)
-            tmp = where / f"probe3.{os.getpid()}.so"
+            tmp = where / f"probe4.{os.getpid()}.so"
             subprocess.run(["gcc", "-O2", "-march=native", "-pthread", "-shared", "-fPIC", str(src), "-o", str(tmp)],
                            check=True)
             os.replace(tmp, so)
@@ -130,7 +133,7 @@ def _library():
         _lib.probe_barrier_ns.restype = ctypes.c_double
         _lib.probe_barrier_ns.argtypes = [ctypes.c_int]
         _lib.probe_core_ratio.restype = ctypes.c_double
-        _lib.probe_core_ratio.argtypes = [ctypes.c_long]
+        _lib.probe_core_ratio.argtypes = [ctypes.c_long, ctypes.POINTER(ctypes.c_double)]
     return _lib
 
 
@@ -149,14 +152,24 @@ def barrier_ns(reps=20000):
 
 
 def core_ratio(n=200000):
-    """The time of a multiply-add loop on two threads at once ÷ on the faster of the two
-    alone (median of three, ~1.5 ms each): ~1.0 when the threads have two cores to
-    themselves, ~1.6-1.9 when they share one (two hyperthreads of one core, or a core
-    another tenant keeps busy); None where it cannot be measured."""
+    """(the time of a multiply-add loop on two threads at once ÷ on the faster of the two
+    alone, that time alone in ms), medians of three (~1.5 ms each). The ratio is ~1.0 when
+    the threads have two cores to themselves, ~1.6-1.9 when they share one (two
+    hyperthreads of one core, or a core another tenant keeps busy); the time alone grows
+    when the host slows both cores down (another tenant on both, a lower clock). None where
+    it cannot be measured."""
     try:
-        return _median3(_library().probe_core_ratio, n)
+        probe = _library().probe_core_ratio
     except (OSError, subprocess.CalledProcessError):
         return None
+    runs = []
+    for _ in range(3):
+        alone = ctypes.c_double()
+        ratio = probe(n, ctypes.byref(alone))
+        if ratio < 0:
+            return None
+        runs.append((ratio, alone.value * 1e3))
+    return sorted(r for r, _ in runs)[1], sorted(a for _, a in runs)[1]
 
 
 def name(barrier, ratio):
@@ -170,11 +183,12 @@ def name(barrier, ratio):
 
 
 def measure():
-    """{"barrier_ns", "core_ratio", "placement"} now."""
-    b, r = barrier_ns(), core_ratio()
-    return {"barrier_ns": b, "core_ratio": r, "placement": name(b, r)}
+    """{"barrier_ns", "core_ratio", "alone_ms", "placement"} now."""
+    b, (r, alone) = barrier_ns(), core_ratio() or (None, None)
+    return {"barrier_ns": b, "core_ratio": r, "alone_ms": alone, "placement": name(b, r)}
 
 
 if __name__ == "__main__":
     m = measure()
-    print(f"{m['placement']}: barrier round trip {m['barrier_ns']:.1f} ns, two threads ÷ one {m['core_ratio']:.2f}")
+    print(f"{m['placement']}: barrier round trip {m['barrier_ns']:.1f} ns, two threads ÷ one {m['core_ratio']:.2f}, "
+          f"one alone {m['alone_ms']:.2f} ms")

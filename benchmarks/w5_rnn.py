@@ -15,11 +15,12 @@ Every timing process also measures where the OS has put its two threads, before 
 after its timed calls (benchmarks/placement.py): on two cores of their own (a barrier
 round trip of ~33 ns), on a shared core (one core's two hyperthreads, or a core another
 tenant keeps busy: two threads computing at once run at ~0.55x), or far apart (a round
-trip of 160 ns or more). Which one a process gets is the host's choice and changes within
-seconds; the two-thread kernels follow it (batch 1: ~8 ms on two cores, ~13.5 ms on a
-shared one). The tables list each round's median with its placement, and a
-second table compares the systems at the same placement: per system and placement, the
-median of the rounds that began and ended there.
+trip of 160 ns or more); and whether the host is slowing both cores down (the probe's
+loop alone SLOW times its fastest in the run). Which one a process gets is the host's
+choice and changes within seconds; the two-thread kernels follow it (batch 1: ~8 ms on
+two cores, ~13.5 ms on a shared one). The tables list each round's median with its
+placement, and a second table compares the systems at the same placement: per system and
+placement, the median of the rounds that began and ended there.
 
 Peak memory of one call: the increase of the process's peak RSS during the call — write
 "5" to /proc/self/clear_refs (resets VmHWM to the current RSS), read VmRSS, run one call,
@@ -371,36 +372,51 @@ def flops(case):
     return 3 * 2 * batch_of(case) * N * N * T
 
 
-def round_placement(measured):
+SLOW = 1.3        # a round whose multiply-add probe ran this much slower than the run's fastest: "slow host"
+
+
+def round_placement(measured, fastest=None):
     """The placement of a round (benchmarks/placement.py) if it began and ended there, else
-    "mixed"."""
+    "mixed"; "slow host" where the probe's loop alone took SLOW times the `fastest` (ms)
+    of the run or more."""
     if not measured:
         return "?"
+    alone = [m.get("alone_ms") for m in measured]
+    if fastest and None not in alone and max(alone) >= SLOW * fastest:
+        return "slow host"
     names = {m["placement"] for m in measured}
     return names.pop() if len(names) == 1 else "mixed"
 
 
-def _placements(info):
+def fastest_probe(results):
+    """The shortest time alone of the multiply-add probe over every round of `results` (ms)."""
+    times = [m.get("alone_ms") for r in results.values() for p in r.get("info", {}).get("round_placements", [])
+             if p for m in p]
+    times = [t for t in times if t]
+    return min(times) if times else None
+
+
+def _placements(info, fastest):
     """Each round's median with its threads' placement."""
     if not info.get("round_placements"):
         return None
     return "rounds " + ", ".join(
-        f"{fmt_ms(t)} ({round_placement(p)}, {max(m['barrier_ns'] or 0 for m in p):.0f} ns)" if p else fmt_ms(t)
-        for t, p in zip(info["rounds"], info["round_placements"]))
+        f"{fmt_ms(t)} ({round_placement(p, fastest)}, {max(m['barrier_ns'] or 0 for m in p):.0f} ns)" if p
+        else fmt_ms(t) for t, p in zip(info["rounds"], info["round_placements"]))
 
 
-PLACEMENTS = ("two cores", "shared core", "far apart")
+PLACEMENTS = ("two cores", "shared core", "far apart", "slow host")
 
 
 def by_placement(results):
     """{system: {placement: (median of its rounds there, count)}} over the rounds that began
     and ended at one placement."""
-    out = {}
+    out, fastest = {}, fastest_probe(results)
     for system, r in results.items():
         info = r.get("info", {})
         groups = {}
         for t, p in zip(info.get("rounds", []), info.get("round_placements", [])):
-            groups.setdefault(round_placement(p), []).append(t)
+            groups.setdefault(round_placement(p, fastest), []).append(t)
         out[system] = {name: (float(np.median(ts)), len(ts)) for name, ts in groups.items() if name in PLACEMENTS}
     return out
 
@@ -447,6 +463,7 @@ def rows():
         reference = results.get(REFERENCE, {}).get("result")
         graphc_time = next((r["median"] for s, r in results.items() if s.startswith("graphc") and "median" in r),
                            None)
+        fastest = fastest_probe(results)
         lines = []
         for system, r in results.items():
             if "error" in r:
@@ -457,7 +474,7 @@ def rows():
             ratio = f"{graphc_time / r['median']:.2f}" if graphc_time and not system.startswith("graphc") else ""
             rss = _mib(info.get("rss_bytes")) if info.get("rss_bytes") is not None else info.get("rss_how", "-")
             notes = [n for n in (info.get("budget") and f"budget {_mib(info['budget'])}", info.get("plan"),
-                                 fraction(flops(case) / r["median"] / 1e9, "dgemm"), _placements(info)) if n]
+                                 fraction(flops(case) / r["median"] / 1e9, "dgemm"), _placements(info, fastest)) if n]
             lines.append(f"| {system} | {fmt(r['median'])} | {ratio} | {rss} | {_mib(info.get('peak_bytes'))} | "
                          f"{'yes' if ok else 'NO'}{'; ' + '; '.join(notes) if notes else ''} |")
         table = [f"### {TITLE}: {case}", "",
@@ -468,8 +485,9 @@ def rows():
         same = placement_table(results, "graphc none")
         if same:
             table += ["", "The same rounds by the placement of their threads (benchmarks/placement.py; rounds that "
-                      "began and ended at one placement): the median per placement, graphc none ÷ each peer where "
-                      "both ran there.", ""] + same
+                      "began and ended at one placement; \"slow host\": the probe's loop alone ran "
+                      f"{SLOW}× slower than its fastest in this run or more): the median per placement, graphc none ÷ "
+                      "each peer where both ran there.", ""] + same
         paired = measure(case, "paired", mode=None)
         figures[case]["paired"] = paired
         if "error" in paired:

@@ -101,6 +101,27 @@ def test_a_plain_scan_of_the_same_step_does_not_take_a_while_loops_early_end(tmp
     np.testing.assert_allclose(f(2.0), np.sqrt(2.0), rtol=1e-12)
 
 
+def test_a_while_loops_forward_derivative_stops_at_the_first_idle_step(tmp_path):
+    """The JVP of a while-loop keeps its early end (the tangents of masked steps stay as they
+    are, like the primals): Newton's square root with max_iterations = 10⁷ runs its few steps,
+    and d√a/da = 1/(2√a); under vmap every step runs, with the same results."""
+    a = gc.var("a", ())
+    root = gc.while_loop(lambda x: gc.abs(x * x - a) > 1e-12 * a, lambda x: 0.5 * (x + a / x), a,
+                         max_iterations=10 ** 7)
+    slope = gc.jvp(root, a, gc.const(1.0))
+    f = gc.compile([a], [root, slope], cache_dir=str(tmp_path))
+    assert "break;" in f.c_source
+    for value in (0.25, 2.0, 1e6):
+        x, d = f(value)
+        np.testing.assert_allclose([x, d], [np.sqrt(value), 0.5 / np.sqrt(value)], rtol=1e-12)
+    v = gc.var("v", (3,))
+    batched = gc.vmap(lambda b: gc.jvp(gc.while_loop(lambda x: gc.abs(x * x - b) > 1e-12 * b,
+                                                     lambda x: 0.5 * (x + b / x), b, max_iterations=60),
+                                       b, gc.const(1.0)))(v)
+    np.testing.assert_allclose(gc.compile([v], batched, cache_dir=str(tmp_path))(np.array([0.25, 2.0, 1e6])),
+                               0.5 / np.sqrt([0.25, 2.0, 1e6]), rtol=1e-12)
+
+
 def test_a_value_only_while_loop_stops_at_the_first_idle_step(tmp_path):
     """Computing values only, the compiled loop ends once the condition fails (C `break`,
     then the carries moved to the results whichever buffer holds them): the step counts of

@@ -32,8 +32,8 @@ class ScanBody:
     `base` is (digest, output count) of the body this one extends with residual outputs
     (the forward scan of a VJP). `stop` (gc.while_loop's) is a float scalar carry that,
     once 0 after a step, stays 0 and leaves every carry as it is from then on: a forward
-    loop may end there (an exact shortcut; bodies built from this one by AD or vmap drop
-    it and run every step). Part of the body's identity (not of its digest), so that a
+    loop may end there (an exact shortcut; the JVP's body keeps it, those built by reverse
+    mode or vmap drop it and run every step). Part of the body's identity (not of its digest), so that a
     plain scan of the same step does not intern a while-loop's node without it."""
 
     __slots__ = ("params", "outputs", "n_carry", "n_x", "base", "stop", "digest", "_order")
@@ -302,7 +302,9 @@ def _scan_jvp(tangents, out, *inputs, body, length, reverse, history):
     params = list(P[:nc]) + [tparams[k] for k in fc] + list(P[nc:nc + nx]) + [tparams[k] for k in lx] + \
         list(P[nc + nx:]) + [tparams[k] for k in lk]
     outputs = list(O[:nc]) + [t_out[k] for k in fc] + list(O[nc:]) + [t_out[j] for j in fy]
-    new_body = ScanBody(params, outputs, nc + len(fc), nx + len(lx))
+    # the primal carries come first, so a while-loop's flag keeps its index: once it is 0 the
+    # tangents, like the primals, stay as they are (masked steps), and the loop may end there
+    new_body = ScanBody(params, outputs, nc + len(fc), nx + len(lx), stop=body.stop)
     t_in = [tangents[k] if tangents[k] is not None else _zeros(inputs[k]) for k in fc]
     operands = list(inputs[:nc]) + t_in + list(inputs[nc:nc + nx]) + [tangents[k] for k in lx] + \
         list(inputs[nc + nx:]) + [tangents[k] for k in lk]

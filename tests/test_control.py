@@ -81,7 +81,8 @@ def test_while_loop_stops_where_the_condition_fails_and_differentiates(tmp_path)
 
 def test_a_plain_scan_of_the_same_step_does_not_take_a_while_loops_early_end(tmp_path):
     """ScanBody.stop is part of a body's identity: the same step built as a plain scan first
-    and then with the early end interns to two nodes, so the second keeps its `break`."""
+    and then with the early end interns to two nodes and two cached kernels, so the second
+    keeps its `break`."""
     from graphc.ops.scan import scan
 
     a = gc.var("a", ())
@@ -96,7 +97,8 @@ def test_a_plain_scan_of_the_same_step_does_not_take_a_while_loops_early_end(tmp
     plain, _ = scan(step, start, length=1000)
     stopping, _ = scan(step, start, length=1000, _stop=1)
     assert plain[0].inputs[0] is not stopping[0].inputs[0]
-    f = gc.compile([a], [stopping[0]], cache_dir=str(tmp_path))
+    assert "break;" not in gc.compile([a], [plain[0]], cache_dir=str(tmp_path)).c_source
+    f = gc.compile([a], [stopping[0]], cache_dir=str(tmp_path))     # not the plain one's cached kernel
     assert "break;" in f.c_source
     np.testing.assert_allclose(f(2.0), np.sqrt(2.0), rtol=1e-12)
 

@@ -143,7 +143,7 @@ optimization_barrier_p, optimization_barrier = elementwise(
     "cuts chains whose fused code would repeat (a sorting network's stages, each read twice).",
     c="{0}")
 gammaln_p, gammaln = elementwise("gammaln", _scipy_special("gammaln"), [lambda g, out, x: g * digamma(x)], 1,
-                                 "log |Γ(x)| (libm's lgamma).", c="gc_lgamma{v}({0})")
+                                 "log |Γ(x)| (libm's lgamma_r, or lgamma).", c="gc_lgamma{v}({0})")
 gammaln_p.csrc = "special"
 digamma_p, digamma = elementwise("digamma", _scipy_special("digamma"), [lambda g, out, x: g * polygamma(1, x)],
                                  1, "ψ(x) = d/dx log Γ(x).", c="gc_digamma{v}({0})")

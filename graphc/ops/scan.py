@@ -33,8 +33,9 @@ class ScanBody:
     (the forward scan of a VJP). `stop` (gc.while_loop's) is a float scalar carry that,
     once 0 after a step, stays 0 and leaves every carry as it is from then on: a forward
     loop may end there (an exact shortcut; the JVP's body keeps it, those built by reverse
-    mode or vmap drop it and run every step). Part of the body's identity (not of its digest), so that a
-    plain scan of the same step does not intern a while-loop's node without it."""
+    mode or vmap drop it and run every step). Part of the body's identity and repr (so of
+    graph keys) but not of its digest, so that a plain scan of the same step neither
+    interns nor finds in the kernel cache a while-loop's node without it."""
 
     __slots__ = ("params", "outputs", "n_carry", "n_x", "base", "stop", "digest", "_order")
 
@@ -77,7 +78,7 @@ class ScanBody:
         return False
 
     def __repr__(self):
-        return f"ScanBody({self.digest})"
+        return f"ScanBody({self.digest})" if self.stop is None else f"ScanBody({self.digest}, stop={self.stop})"
 
     def __reduce__(self):
         from ..serialize import dump_graph

@@ -18,7 +18,7 @@ from . import pytree
 from .errors import ShapeError
 from .ops import elementwise as ew
 from .ops.core import lift
-from .ops.scan import scan
+from .ops.scan import scan, stopping_scan
 
 
 def _select(pred, on_true, on_false, what):
@@ -112,5 +112,5 @@ def while_loop(cond_fun, body_fun, init_val, *, max_iterations=None):
     if not max_iterations:
         return pytree.unflatten(tree, leaves)
     start = ew.where(holds(leaves), 1.0, 0.0)
-    final, _ = scan(step, tuple(leaves) + (start,), length=max_iterations, _stop=len(leaves))
+    final, _ = stopping_scan(step, tuple(leaves) + (start,), length=max_iterations, stop=len(leaves))
     return pytree.unflatten(tree, list(final[:-1]))

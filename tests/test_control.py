@@ -83,7 +83,7 @@ def test_a_plain_scan_of_the_same_step_does_not_take_a_while_loops_early_end(tmp
     """ScanBody.stop is part of a body's identity: the same step built as a plain scan first
     and then with the early end interns to two nodes and two cached kernels, so the second
     keeps its `break`."""
-    from graphc.ops.scan import scan
+    from graphc.ops.scan import scan, stopping_scan
 
     a = gc.var("a", ())
 
@@ -95,7 +95,7 @@ def test_a_plain_scan_of_the_same_step_does_not_take_a_while_loops_early_end(tmp
 
     start = (a, gc.const(1.0))
     plain, _ = scan(step, start, length=1000)
-    stopping, _ = scan(step, start, length=1000, _stop=1)
+    stopping, _ = stopping_scan(step, start, length=1000, stop=1)
     assert plain[0].inputs[0] is not stopping[0].inputs[0]
     assert "break;" not in gc.compile([a], [plain[0]], cache_dir=str(tmp_path)).c_source
     f = gc.compile([a], [stopping[0]], cache_dir=str(tmp_path))     # not the plain one's cached kernel

@@ -192,7 +192,7 @@ def _pack(values, kind):
     return kind(values)
 
 
-def scan(f, init, xs=None, length=None, reverse=False, _stop=None):
+def scan(f, init, xs=None, length=None, reverse=False):
     """Loop `f(carry, x) -> (carry, y)` over the leading axis of `xs` (a tensor, a tuple of
     tensors, or None with `length`); returns (final carry, stacked ys), like jax.lax.scan.
     Carries and ys may be tensors or tuples of tensors (ys may be None); `reverse` runs
@@ -200,6 +200,13 @@ def scan(f, init, xs=None, length=None, reverse=False, _stop=None):
 
     >>> h, _ = gc.scan(lambda h, x: (gc.tanh(W @ h + x), None), h0, xs)
     """
+    return stopping_scan(f, init, xs, length, reverse)
+
+
+def stopping_scan(f, init, xs=None, length=None, reverse=False, stop=None):
+    """`scan` whose carry number `stop` (a float scalar: gc.while_loop's flag) is 0 from the
+    step after which every step leaves the carries as they are (ScanBody.stop), so that a
+    compiled loop may end there."""
     inits, carry_kind = _as_list(init, "scan init")
     if carry_kind is None:
         raise TypeError("scan: init must be a tensor or a tuple of tensors")
@@ -232,7 +239,7 @@ def scan(f, init, xs=None, length=None, reverse=False, _stop=None):
     ys, y_kind = _as_list(y_kind_value, "scan y")
     params = carry_params + x_params
     outputs, consts, const_params = close_over(params, news + ys)
-    body = ScanBody(params + const_params, outputs, len(inits), len(seqs), stop=_stop)
+    body = ScanBody(params + const_params, outputs, len(inits), len(seqs), stop=stop)
     node = scan_p.bind(*inits, *seqs, *consts, body=body, length=T, reverse=bool(reverse), history=False)
     parts = results(node)
     return _pack(list(parts[:len(inits)]), carry_kind), _pack(list(parts[len(inits):]), y_kind)

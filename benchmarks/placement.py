@@ -137,18 +137,26 @@ def _library():
     return _lib
 
 
-def _median3(probe, arg):
-    times = sorted(probe(arg) for _ in range(3))
-    return None if times[0] < 0 else times[1]
+def _median3(sample):
+    """The median of three calls of `sample` (a number, or a tuple of them taken entry by
+    entry); None if any call is None or cannot be made (no gcc, not x86)."""
+    try:
+        runs = [sample() for _ in range(3)]
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    if None in runs:
+        return None
+    if isinstance(runs[0], tuple):
+        return tuple(sorted(entries)[1] for entries in zip(*runs))
+    return sorted(runs)[1]
 
 
 def barrier_ns(reps=20000):
-    """The median of three round trips of a two-thread barrier (ns); None where it cannot be
-    measured (no gcc, not x86)."""
-    try:
-        return _median3(_library().probe_barrier_ns, reps)
-    except (OSError, subprocess.CalledProcessError):
-        return None
+    """The median of three round trips of a two-thread barrier (ns), or None."""
+    def sample():
+        t = _library().probe_barrier_ns(reps)
+        return None if t < 0 else t
+    return _median3(sample)
 
 
 def core_ratio(n=200000):
@@ -158,18 +166,11 @@ def core_ratio(n=200000):
     hyperthreads of one core, or a core another tenant keeps busy); the time alone grows
     when the host slows both cores down (another tenant on both, a lower clock). None where
     it cannot be measured."""
-    try:
-        probe = _library().probe_core_ratio
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    runs = []
-    for _ in range(3):
+    def sample():
         alone = ctypes.c_double()
-        ratio = probe(n, ctypes.byref(alone))
-        if ratio < 0:
-            return None
-        runs.append((ratio, alone.value * 1e3))
-    return sorted(r for r, _ in runs)[1], sorted(a for _, a in runs)[1]
+        ratio = _library().probe_core_ratio(n, ctypes.byref(alone))
+        return None if ratio < 0 else (ratio, alone.value * 1e3)
+    return _median3(sample)
 
 
 def name(barrier, ratio):
@@ -184,11 +185,15 @@ def name(barrier, ratio):
 
 def measure():
     """{"barrier_ns", "core_ratio", "alone_ms", "placement"} now."""
-    b, (r, alone) = barrier_ns(), core_ratio() or (None, None)
+    b = barrier_ns()
+    r, alone = core_ratio() or (None, None)
     return {"barrier_ns": b, "core_ratio": r, "alone_ms": alone, "placement": name(b, r)}
 
 
 if __name__ == "__main__":
     m = measure()
-    print(f"{m['placement']}: barrier round trip {m['barrier_ns']:.1f} ns, two threads ÷ one {m['core_ratio']:.2f}, "
-          f"one alone {m['alone_ms']:.2f} ms")
+    if m["placement"] == "?":
+        print("not measurable here (the probe needs gcc and pthreads)")
+    else:
+        print(f"{m['placement']}: barrier round trip {m['barrier_ns']:.1f} ns, two threads ÷ one "
+              f"{m['core_ratio']:.2f}, one alone {m['alone_ms']:.2f} ms")

@@ -31,3 +31,17 @@ static GC_UNUSED void gc_householder_apply_SFX(int m, const REAL *v, REAL tau, i
     y[j] -= s;
     for (int i = j + 1; i < m; ++i) y[i] -= s * v[i];
 }
+
+/* Columns j0..j1 of the column-major c (m rows) reduced one after another, each reflector
+ * (τ in tau[j]) applied at once to the columns after it up to `end`: the unblocked QR
+ * (end = n) and a blocked QR's panel (end = j1). */
+static GC_UNUSED void gc_householder_columns_SFX(int m, REAL *c, REAL *tau, int j0, int j1, int end)
+{
+    for (int j = j0; j < j1; ++j) {
+        REAL *x = c + (long)j * m;                 /* column j; rows j.. are reduced */
+        tau[j] = gc_householder_SFX(m, x, j);
+        if (tau[j] != 0)
+            for (int col = j + 1; col < end; ++col)
+                gc_householder_apply_SFX(m, x, tau[j], j, c + (long)col * m);
+    }
+}

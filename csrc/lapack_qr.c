@@ -100,13 +100,7 @@ static GC_UNUSED void gc_qr_blocked_SFX(int m, int n, const REAL *a, REAL *q, RE
         for (long j = 0; j < n; ++j) c[j * m + i] = a[i * n + j];
     for (int j0 = 0; j0 < k; j0 += GC_QR_NB) {
         const int nb = k - j0 < GC_QR_NB ? k - j0 : GC_QR_NB;
-        for (int j = j0; j < j0 + nb; ++j) {        /* the panel, column by column */
-            REAL *x = c + (long)j * m;
-            tau[j] = gc_householder_SFX(m, x, j);
-            if (tau[j] != 0)
-                for (int col = j + 1; col < j0 + nb; ++col)
-                    gc_householder_apply_SFX(m, x, tau[j], j, c + (long)col * m);
-        }
+        gc_householder_columns_SFX(m, c, tau, j0, j0 + nb, j0 + nb);     /* the panel, column by column */
         if (j0 + nb < n) {                          /* the rest: Qᵀ of the panel */
             gc_qr_panel_v_SFX(m, c, j0, nb, vt);
             gc_qr_block_t_SFX(m - j0, nb, vt, tau + j0, t);

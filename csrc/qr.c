@@ -13,13 +13,7 @@ static GC_UNUSED void gc_qr_SFX(int m, int n, const REAL *a, REAL *q, REAL *r, R
     REAL *c = work, *tau = work + (long)m * n;
     for (long i = 0; i < m; ++i)
         for (long j = 0; j < n; ++j) c[j * m + i] = a[i * n + j];
-    for (int j = 0; j < k; ++j) {
-        REAL *x = c + (long)j * m;                 /* column j; rows j.. are reduced */
-        tau[j] = gc_householder_SFX(m, x, j);
-        if (tau[j] != 0)
-            for (int col = j + 1; col < n; ++col)  /* H = I − τ v vᵀ (v = (1, x[j+1:])) on the rest */
-                gc_householder_apply_SFX(m, x, tau[j], j, c + (long)col * m);
-    }
+    gc_householder_columns_SFX(m, c, tau, 0, k, n);
     for (long i = 0; i < k; ++i)
         for (long j = 0; j < n; ++j) r[i * n + j] = j < i ? 0 : c[j * m + i];
     for (int j = k - 1; j >= 0; --j) {             /* Q = H₀ ⋯ H_{k−1} [I; 0], columns last to first */
